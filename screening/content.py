@@ -1,0 +1,232 @@
+"""Load the screening content (domains, pathways, adjustments, plan rules) and check that every
+reference resolves, so a typo in a rule is caught when the file is read, not when a plan is made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from questionnaires import ContentError, Problem
+from questionnaires.yamlsource import line_of, read_yaml
+
+CONTENT_DIR = Path(__file__).parent / "content"
+AIS_CATEGORIES = (
+    "contact_method",
+    "information_format",
+    "communication_support",
+    "communication_professional",
+    "local",
+)
+AIS_CATEGORY_NAMES = {
+    "contact_method": "Contact method",
+    "information_format": "Information format",
+    "communication_support": "Communication support",
+    "communication_professional": "Communication professional",
+    "local": "Local adjustment (outside the Accessible Information Standard)",
+}
+
+
+@dataclass(frozen=True)
+class Domain:
+    id: str
+    name: str
+    need: str
+    pathway: str
+
+
+@dataclass(frozen=True)
+class Pathway:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    id: str
+    title: str
+    staff_action: str
+    why: str
+    ais_category: str
+    snomed_code: str | None = None
+    snomed_display: str | None = None
+
+    @property
+    def ais_category_name(self) -> str:
+        return AIS_CATEGORY_NAMES[self.ais_category]
+
+
+@dataclass(frozen=True)
+class PlanRule:
+    adds: tuple[str, ...]
+    reason: str
+    always: bool = False
+    flag_domain: str | None = None
+    flag_levels: frozenset[str] = frozenset()
+    preference: str | None = None
+
+
+@dataclass(frozen=True)
+class Content:
+    domains: dict[str, Domain]
+    pathways: dict[str, Pathway]
+    adjustments: dict[str, Adjustment]
+    rules: tuple[PlanRule, ...]
+
+
+def _clean(text: Any) -> str:
+    return " ".join(str(text).split())
+
+
+def _read(path: Path, key: str, problems: list[Problem]) -> Any:
+    try:
+        data = read_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(str(path), f"cannot read: {exc}"))
+        return None
+    if not isinstance(data, dict) or key not in data:
+        problems.append(Problem(str(path), f"the file must hold a mapping with '{key}'"))
+        return None
+    return data[key]
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    problems: list[Problem] = []
+    paths = {
+        name: directory / f"{name}.yaml"
+        for name in ("domains", "pathways", "adjustments", "plan_rules")
+    }
+
+    pathways = {}
+    for entry in _read(paths["pathways"], "pathways", problems) or []:
+        if not isinstance(entry, dict) or not {"id", "name"} <= set(entry):
+            problems.append(
+                Problem(
+                    str(paths["pathways"]), "each pathway needs id and name", line=line_of(entry)
+                )
+            )
+            continue
+        pathways[str(entry["id"])] = Pathway(str(entry["id"]), _clean(entry["name"]))
+
+    domains = {}
+    raw_domains = _read(paths["domains"], "domains", problems) or {}
+    for domain_id, entry in raw_domains.items():
+        source = str(paths["domains"])
+        if not isinstance(entry, dict) or not {"name", "need", "pathway"} <= set(entry):
+            problems.append(
+                Problem(
+                    source,
+                    "needs name, need and pathway",
+                    item=domain_id,
+                    line=line_of(raw_domains, domain_id),
+                )
+            )
+            continue
+        if entry["pathway"] not in pathways:
+            problems.append(
+                Problem(
+                    source,
+                    f"pathway '{entry['pathway']}' is not in pathways.yaml",
+                    item=domain_id,
+                    line=line_of(entry, "pathway"),
+                )
+            )
+        domains[domain_id] = Domain(
+            domain_id, _clean(entry["name"]), _clean(entry["need"]), str(entry["pathway"])
+        )
+
+    adjustments = {}
+    raw_adjustments = _read(paths["adjustments"], "adjustments", problems) or {}
+    for adj_id, entry in raw_adjustments.items():
+        source = str(paths["adjustments"])
+        needed = {"title", "staff_action", "why", "ais_category"}
+        if not isinstance(entry, dict) or not needed <= set(entry):
+            problems.append(
+                Problem(
+                    source,
+                    f"needs {', '.join(sorted(needed))}",
+                    item=adj_id,
+                    line=line_of(raw_adjustments, adj_id),
+                )
+            )
+            continue
+        if entry["ais_category"] not in AIS_CATEGORIES:
+            problems.append(
+                Problem(
+                    source,
+                    f"ais_category must be one of {', '.join(AIS_CATEGORIES)}",
+                    item=adj_id,
+                    line=line_of(entry, "ais_category"),
+                )
+            )
+        snomed = entry.get("snomed") or {}
+        code = str(snomed.get("code")) if snomed.get("code") else None
+        if code is not None and not code.isdigit():
+            problems.append(
+                Problem(
+                    source,
+                    "a SNOMED CT code is digits only",
+                    item=adj_id,
+                    line=line_of(entry, "snomed"),
+                )
+            )
+        adjustments[adj_id] = Adjustment(
+            id=adj_id,
+            title=_clean(entry["title"]),
+            staff_action=_clean(entry["staff_action"]),
+            why=_clean(entry["why"]),
+            ais_category=entry["ais_category"],
+            snomed_code=code,
+            snomed_display=_clean(snomed["display"]) if snomed.get("display") else None,
+        )
+
+    rules = []
+    for entry in _read(paths["plan_rules"], "rules", problems) or []:
+        source = str(paths["plan_rules"])
+        line = line_of(entry)
+        if not isinstance(entry, dict) or "add" not in entry or "reason" not in entry:
+            problems.append(Problem(source, "each rule needs 'add' and 'reason'", line=line))
+            continue
+        adds = tuple(str(a) for a in entry["add"])
+        for adj_id in adds:
+            if adj_id not in adjustments:
+                problems.append(
+                    Problem(
+                        source,
+                        f"adds '{adj_id}', which is not in the adjustment catalogue",
+                        line=line,
+                    )
+                )
+        flag = entry.get("flag") or {}
+        if flag and flag.get("domain") not in domains:
+            problems.append(
+                Problem(
+                    source, f"flag domain '{flag.get('domain')}' is not in domains.yaml", line=line
+                )
+            )
+        conditions = [bool(entry.get("always")), bool(flag), bool(entry.get("preference"))]
+        if sum(conditions) != 1:
+            problems.append(
+                Problem(source, "give exactly one of always, flag or preference", line=line)
+            )
+        rules.append(
+            PlanRule(
+                adds=adds,
+                reason=_clean(entry["reason"]),
+                always=bool(entry.get("always")),
+                flag_domain=flag.get("domain"),
+                flag_levels=frozenset(flag.get("level", ["possible", "likely"])),
+                preference=entry.get("preference"),
+            )
+        )
+    if problems:
+        raise ContentError(problems)
+    return Content(domains, pathways, adjustments, tuple(rules))
+
+
+@cache
+def builtin_content() -> Content:
+    return load_content(CONTENT_DIR)
