@@ -1,0 +1,66 @@
+# Two commands do everything on a fresh machine:
+#   make run   - set up, migrate, load demo data and serve on http://127.0.0.1:5000
+#   make test  - set up (plus test tools and Chromium) and run the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app webapp
+STATIC := webapp/static
+DEBIAN_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+DEBIAN_TEST := chromium
+export DEMO_PASSWORD ?= demo-password-change-me
+
+.PHONY: setup run test lint format bench assets clean
+
+setup: $(VENV)/.installed $(STATIC)/.installed .debian-runtime.stamp
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# GOV.UK Frontend's CSS refers to /assets/fonts and /assets/images: the app serves static/ there.
+$(STATIC)/.installed: node_modules/.installed
+	rm -rf $(STATIC)/govuk && mkdir -p $(STATIC)/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
+	   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets/images node_modules/govuk-frontend/dist/govuk/assets/fonts $(STATIC)/
+	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json $(STATIC)/ 2>/dev/null || true
+	touch $@
+
+.debian-runtime.stamp:
+	scripts/ensure-debian-packages $(DEBIAN_RUNTIME)
+	touch $@
+
+.debian-test.stamp:
+	scripts/ensure-debian-packages $(DEBIAN_TEST)
+	touch $@
+
+run: setup
+	$(FLASK) init-db
+	$(FLASK) demo-data --print-logins
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup .debian-test.stamp
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) node_modules $(STATIC) instance .debian-*.stamp
