@@ -24,13 +24,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# GOV.UK Frontend's CSS refers to /assets/fonts and /assets/images: the app serves static/ there.
-$(STATIC)/.installed: node_modules/.installed
-	rm -rf $(STATIC)/govuk && mkdir -p $(STATIC)/govuk
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css \
-	   node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
-	cp -r node_modules/govuk-frontend/dist/govuk/assets/images node_modules/govuk-frontend/dist/govuk/assets/fonts $(STATIC)/
-	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json $(STATIC)/ 2>/dev/null || true
+# GOV.UK Frontend's CSS refers to /assets/images: the app serves static/ at /assets. Our stylesheet
+# is built from GOV.UK Frontend's Sass with a system font stack (no GDS Transport).
+$(STATIC)/.installed: node_modules/.installed $(wildcard webapp/assets/*)
+	rm -rf $(STATIC) && mkdir -p $(STATIC)/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets/images $(STATIC)/
+	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json webapp/assets/*.js $(STATIC)/
+	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet \
+	  webapp/assets/app.scss $(STATIC)/app.css
 	touch $@
 
 .debian-runtime.stamp:

@@ -1,0 +1,55 @@
+"""Shared fixtures: an app on its own migrated database per test, and a test client.
+
+The database is SQLite by default (a migrated template copied per test, so every test starts
+from the real migrations quickly). With DATABASE_URL set (CI's PostgreSQL run), each test gets
+a freshly migrated schema on that server instead."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from webapp import create_app
+from webapp.database import init_database
+
+TEST_CONFIG = {"TESTING": True, "DEMO_MODE": True, "SERVER_NAME": "localhost"}
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    init_database(app)
+    return path
+
+
+@pytest.fixture
+def database_uri(migrated_sqlite, tmp_path):
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        return external
+    path = tmp_path / "test.sqlite"
+    shutil.copy(migrated_sqlite, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_uri):
+    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri})
+    if os.environ.get("DATABASE_URL"):
+        from tests.factories import reset_external_database
+
+        reset_external_database(app)
+    yield app
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,0 +1,85 @@
+"""Keyword-only factories for test records, and helpers to sign in and fetch checked pages."""
+
+from __future__ import annotations
+
+import itertools
+from functools import cache
+
+from sqlalchemy import MetaData
+
+from webapp.database import init_database
+from webapp.extensions import db
+from webapp.records import Case, Team, User
+from webapp.security import hash_password
+
+PASSWORD = "correct horse battery staple"
+_counter = itertools.count(1)
+
+
+@cache
+def password_hash() -> str:
+    # Hashing is deliberately slow; one hash serves every test user.
+    return hash_password(PASSWORD)
+
+
+def create_team(*, name: str | None = None) -> Team:
+    team = Team(name=name or f"Team {next(_counter)}")
+    db.session.add(team)
+    db.session.commit()
+    return team
+
+
+def create_user(
+    *, role: str, team: Team | None, email: str | None = None, active: bool = True
+) -> User:
+    user = User(
+        email=email or f"{role}{next(_counter)}@example.test",
+        name=f"Test {role.title()}",
+        role=role,
+        password_hash=password_hash(),
+        team=team,
+        active=active,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def create_case(
+    *,
+    team: Team,
+    parent_name: str = "Sam Parent",
+    contact_method: str = "phone",
+    language: str = "English",
+    phone: str | None = "07700 900123",
+) -> Case:
+    case = Case(
+        team=team,
+        parent_name=parent_name,
+        contact_method=contact_method,
+        language=language,
+        phone=phone,
+    )
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+def sign_in_as(client, user: User | str) -> None:
+    """Put a signed-in session on the client without the (slow, separately tested) form.
+    Takes a user, or a user's session id (``user.get_id()``) kept from an app context."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user if isinstance(user, str) else user.get_id()
+        session["_fresh"] = True
+
+
+def reset_external_database(app) -> None:
+    """Drop everything on the external test database and migrate it from scratch."""
+    with app.app_context():
+        metadata = MetaData()
+        metadata.reflect(bind=db.engine)
+        metadata.drop_all(bind=db.engine)
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+        db.engine.dispose()
+    init_database(app)

@@ -1,0 +1,56 @@
+"""The Flask web app: one blueprint per audience, thin views over the screening domain."""
+
+from __future__ import annotations
+
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from webapp.config import INSTANCE_DIR, load_config
+from webapp.database import MIGRATIONS_DIR, configure_sqlite
+from webapp.extensions import csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        static_folder="static",
+        static_url_path="/assets",
+        instance_path=str(INSTANCE_DIR),
+    )
+    app.config.update(load_config(overrides))
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see this page."
+    login_manager.login_message_category = "info"
+    limiter.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    from webapp import admin, auth, cli, errors, intake, pages, parent, review
+    from webapp import security as _security  # noqa: F401 - registers the user loader
+
+    for blueprint in (auth.bp, pages.bp, intake.bp, review.bp, parent.bp, admin.bp):
+        app.register_blueprint(blueprint)
+    errors.register(app)
+    cli.register(app)
+    pages.register_context(app)
+    return app

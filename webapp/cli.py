@@ -1,0 +1,140 @@
+"""Flask CLI commands: init-db, demo-data, create-user."""
+
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from webapp.database import init_database
+from webapp.extensions import db
+from webapp.records import ROLES, Case, Team, User
+from webapp.security import MIN_PASSWORD_LENGTH, hash_password
+
+DEMO_USERS = (
+    ("intake@demo.test", "Isla Intake", "intake"),
+    ("clinician@demo.test", "Cal Clinician", "clinician"),
+    ("admin@demo.test", "Ada Admin", "admin"),
+)
+DEMO_TEAM = "Demo team"
+
+
+def get_or_create_team(name: str) -> Team:
+    team = db.session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        db.session.add(team)
+        db.session.flush()
+    return team
+
+
+def upsert_user(email: str, name: str, role: str, password: str, team: Team | None) -> User:
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name, role=role, password_hash=hash_password(password))
+        db.session.add(user)
+    else:
+        user.role = role
+        user.password_hash = hash_password(password)
+    user.team = team
+    db.session.flush()
+    return user
+
+
+def load_demo_data(password: str) -> None:
+    """Demo users and a few demo referrals. Refused unless the app is in demo mode."""
+    from webapp.workflows import save_answer, start_response, submit_response
+
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException("Demo data is only allowed in demo mode (DEMO_MODE=1).")
+    team = get_or_create_team(DEMO_TEAM)
+    users = {
+        role: upsert_user(email, name, role, password, None if role == "admin" else team)
+        for email, name, role in DEMO_USERS
+    }
+    db.session.commit()
+    if db.session.scalar(select(Case).where(Case.team_id == team.id)) is not None:
+        return
+    from questionnaires import builtin_library
+
+    questionnaire = builtin_library().get("reading-writing")
+    for name, contact, language, answer in (
+        ("Demo Parent One", "phone", "English", "often"),
+        ("Demo Parent Two", "letter", "Polish", "sometimes"),
+    ):
+        case = Case(
+            team=team,
+            parent_name=name,
+            phone="07700 900000",
+            contact_method=contact,
+            address="1 Demo Street" if contact == "letter" else None,
+            language=language,
+            created_by_id=users["intake"].id,
+        )
+        db.session.add(case)
+        db.session.flush()
+        response = start_response(case, questionnaire, "with-worker", users["intake"])
+        for item in questionnaire.items:
+            save_answer(
+                response,
+                item.id,
+                answer if answer in item.option_values else item.option_values[-1],
+            )
+        submit_response(response, users["intake"])
+    db.session.add(
+        Case(
+            team=team,
+            parent_name="Demo Parent Three",
+            phone="07700 900001",
+            contact_method="text",
+            language="English",
+            created_by_id=users["intake"].id,
+        )
+    )
+    db.session.commit()
+
+
+def register(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db_command():
+        """Create the database and apply every migration."""
+        init_database(current_app)
+        click.echo("Database is up to date.")
+
+    @app.cli.command("demo-data")
+    @click.option("--print-logins", is_flag=True, help="Print the demo sign-in details.")
+    def demo_data_command(print_logins: bool):
+        """Load demo users and referrals (demo mode only)."""
+        password = os.environ.get("DEMO_PASSWORD", "")
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(
+                f"Set DEMO_PASSWORD to {MIN_PASSWORD_LENGTH} or more characters."
+            )
+        load_demo_data(password)
+        click.echo("Demo data loaded.")
+        if print_logins:
+            click.echo("\nDemo sign-ins (demo mode only) at http://127.0.0.1:5000/sign-in")
+            for email, _name, role in DEMO_USERS:
+                click.echo(f"  {role:<10} {email:<22} password: {password}")
+            click.echo("")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--role", type=click.Choice(ROLES), required=True)
+    @click.option("--name", default=None, help="Full name (defaults to the email address).")
+    @click.option("--team", "team_name", default=None, help="Team name (created if new).")
+    @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+    def create_user_command(email, role, name, team_name, password):
+        """Create a staff account, or reset its password and role."""
+        if len(password) < MIN_PASSWORD_LENGTH:
+            raise click.ClickException(
+                f"Passwords must be {MIN_PASSWORD_LENGTH} characters or more."
+            )
+        if role != "admin" and not team_name:
+            raise click.ClickException("Give --team for intake workers and clinicians.")
+        team = get_or_create_team(team_name) if team_name else None
+        upsert_user(email.strip().lower(), name or email, role, password, team)
+        db.session.commit()
+        click.echo(f"User {email} ({role}) saved.")

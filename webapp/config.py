@@ -1,0 +1,59 @@
+"""Configuration from the environment, with safe development defaults and a refusal to run in
+production without a real secret key and database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+DEV_SECRET = "development-only-secret-not-for-production"  # noqa: S105 - refused in production
+
+
+class ConfigError(RuntimeError):
+    """The app was asked to start with settings that are unsafe for where it runs."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    env = os.environ.get("APP_ENV", "development")
+    production = env == "production"
+    config = {
+        "APP_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or (None if production else DEV_SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
+        or f"sqlite:///{INSTANCE_DIR / 'screening.sqlite'}",
+        "DEMO_MODE": _flag("DEMO_MODE", default=not production),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Screening and support"),
+        "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Children's services"),
+        "PLAN_REVIEW_MONTHS": int(os.environ.get("PLAN_REVIEW_MONTHS", "6")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    config.update(overrides or {})
+    check_config(config)
+    return config
+
+
+def check_config(config: dict) -> None:
+    if config["APP_ENV"] != "production":
+        return
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET:
+        raise ConfigError("Set SECRET_KEY: the app will not run in production without one.")
+    # SQLite is the embedded default for one machine; production runs several app instances
+    # against one database server.
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite:"):
+        raise ConfigError("Set DATABASE_URL to a PostgreSQL database: production needs one.")
+    if config.get("DEMO_MODE"):
+        raise ConfigError("Demo mode is refused in production: unset DEMO_MODE.")

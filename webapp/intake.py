@@ -1,0 +1,269 @@
+"""Intake workers: referrals (cases), screening with the parent present, results and the
+communication plan."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from questionnaires import SKIP
+from screening import AIS_CATEGORY_NAMES, builtin_content
+from webapp.audit import record_event
+from webapp.extensions import db
+from webapp.forms import (
+    AddAdjustmentForm,
+    CaseForm,
+    ConfirmForm,
+    QuestionForm,
+    RemoveAdjustmentForm,
+    StartScreeningForm,
+    choices,
+)
+from webapp.records import Case, Response
+from webapp.security import case_for_team, role_required
+from webapp.workflows import (
+    WorkflowError,
+    add_adjustment,
+    agree_plan,
+    editable_plan,
+    first_unanswered,
+    latest_results,
+    next_page,
+    pages,
+    previous_page,
+    questionnaire_for,
+    remove_adjustment,
+    save_answer,
+    screening_questionnaires,
+    start_response,
+    submit_response,
+)
+
+bp = Blueprint("intake", __name__, url_prefix="/cases")
+intake_only = role_required("intake")
+
+
+def _response_for(case: Case, response_id: int) -> Response:
+    response = db.session.get(Response, response_id)
+    if response is None or response.case_id != case.id:
+        abort(404)
+    return response
+
+
+@bp.route("")
+@intake_only
+def cases():
+    team_cases = db.session.scalars(
+        select(Case).where(Case.team_id == current_user.team_id).order_by(Case.created_at.desc())
+    ).all()
+    return render_template("intake/cases.html", cases=team_cases)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@intake_only
+def new_case():
+    form = CaseForm()
+    if form.validate_on_submit():
+        case = Case(
+            team_id=current_user.team_id,
+            parent_name=form.parent_name.data.strip(),
+            phone=(form.phone.data or "").strip() or None,
+            email=(form.email.data or "").strip() or None,
+            address=(form.address.data or "").strip() or None,
+            contact_method=form.contact_method.data,
+            language=form.language.data.strip(),
+            created_by_id=current_user.id,
+        )
+        db.session.add(case)
+        db.session.flush()
+        record_event("case.created", case_id=case.id)
+        db.session.commit()
+        return redirect(url_for("intake.case", case_id=case.id))
+    return render_template("intake/new_case.html", form=form)
+
+
+@bp.route("/<int:case_id>")
+@intake_only
+def case(case_id: int):
+    case = case_for_team(case_id)
+    record_event("case.viewed", case_id=case.id, commit=True)
+    return render_template("intake/case.html", case=case, results=latest_results(case))
+
+
+@bp.route("/<int:case_id>/screenings/new", methods=["GET", "POST"])
+@intake_only
+def start_screening(case_id: int):
+    case = case_for_team(case_id)
+    available = {q.id: q for q in screening_questionnaires() if q.kind == "indicator"}
+    form = StartScreeningForm()
+    form.questionnaire.choices = choices((q.id, q.title) for q in available.values())
+    if form.validate_on_submit():
+        response = start_response(
+            case, available[form.questionnaire.data], "with-worker", current_user
+        )
+        first = pages(questionnaire_for(response), {})[0]
+        return redirect(
+            url_for("intake.question", case_id=case.id, response_id=response.id, item_id=first.id)
+        )
+    return render_template("intake/start_screening.html", case=case, form=form)
+
+
+@bp.route(
+    "/<int:case_id>/screenings/<int:response_id>/questions/<item_id>", methods=["GET", "POST"]
+)
+@intake_only
+def question(case_id: int, response_id: int, item_id: str):
+    case = case_for_team(case_id)
+    response = _response_for(case, response_id)
+    if response.status != "draft":
+        return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
+    questionnaire = questionnaire_for(response)
+    answers = response.answer_map
+    asked = pages(questionnaire, answers)
+    item = next((i for i in asked if i.id == item_id), None)
+    if item is None:
+        abort(404)
+    form = QuestionForm()
+    form.answer.choices = choices(
+        [(o.value, o.label) for o in item.options] + [(SKIP, "I'd rather not say")]
+    )
+    if request.method == "GET" and item.id in answers:
+        form.answer.data = answers[item.id]
+    if form.validate_on_submit():
+        save_answer(response, item.id, form.answer.data)
+        answers = response.answer_map
+        following = next_page(questionnaire, answers, item.id)
+        if following is None or request.args.get("change"):
+            return redirect(
+                url_for("intake.check_answers", case_id=case.id, response_id=response.id)
+            )
+        return redirect(
+            url_for(
+                "intake.question", case_id=case.id, response_id=response.id, item_id=following.id
+            )
+        )
+    previous = previous_page(questionnaire, answers, item.id)
+    back = (
+        url_for("intake.question", case_id=case.id, response_id=response.id, item_id=previous.id)
+        if previous
+        else url_for("intake.case", case_id=case.id)
+    )
+    position = [i.id for i in asked].index(item.id) + 1
+    return render_template(
+        "intake/question.html",
+        case=case,
+        response=response,
+        item=item,
+        form=form,
+        questionnaire=questionnaire,
+        back=back,
+        position=position,
+        count=len(asked),
+    )
+
+
+@bp.route("/<int:case_id>/screenings/<int:response_id>/check", methods=["GET", "POST"])
+@intake_only
+def check_answers(case_id: int, response_id: int):
+    case = case_for_team(case_id)
+    response = _response_for(case, response_id)
+    if response.status != "draft":
+        return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
+    questionnaire = questionnaire_for(response)
+    answers = response.answer_map
+    missing = first_unanswered(questionnaire, answers)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if missing is None:
+            submit_response(response, current_user)
+            return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
+        flash("Answer every question first. You can choose I'd rather not say.")
+    record_event("answers.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/check.html",
+        case=case,
+        response=response,
+        questionnaire=questionnaire,
+        asked=pages(questionnaire, answers),
+        answers=answers,
+        missing=missing,
+        form=form,
+    )
+
+
+@bp.route("/<int:case_id>/screenings/<int:response_id>/result")
+@intake_only
+def result(case_id: int, response_id: int):
+    case = case_for_team(case_id)
+    response = _response_for(case, response_id)
+    if response.status != "submitted":
+        return redirect(url_for("intake.check_answers", case_id=case.id, response_id=response.id))
+    record_event("result.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/result.html",
+        case=case,
+        response=response,
+        questionnaire=questionnaire_for(response),
+        domains=builtin_content().domains,
+    )
+
+
+@bp.route("/<int:case_id>/plan")
+@intake_only
+def plan(case_id: int):
+    case = case_for_team(case_id)
+    plan = case.draft_plan or case.agreed_plan
+    record_event("plan.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/plan.html", case=case, plan=plan, form=ConfirmForm(), ais_names=AIS_CATEGORY_NAMES
+    )
+
+
+@bp.route("/<int:case_id>/plan/items/<int:item_id>/remove", methods=["GET", "POST"])
+@intake_only
+def remove_plan_item(case_id: int, item_id: int):
+    case = case_for_team(case_id)
+    plan = editable_plan(case)
+    item = next((i for i in plan.items if i.id == item_id and not i.removed), None)
+    if item is None:
+        # The agreed version was copied to a new draft: find the same adjustment there.
+        abort(404)
+    form = RemoveAdjustmentForm()
+    if form.validate_on_submit():
+        remove_adjustment(plan, item.id, form.reason.data)
+        return redirect(url_for("intake.plan", case_id=case.id))
+    return render_template("intake/remove_adjustment.html", case=case, item=item, form=form)
+
+
+@bp.route("/<int:case_id>/plan/add", methods=["GET", "POST"])
+@intake_only
+def add_plan_item(case_id: int):
+    case = case_for_team(case_id)
+    plan = editable_plan(case)
+    present = {i.adjustment_id for i in plan.active_items}
+    catalogue = builtin_content().adjustments
+    form = AddAdjustmentForm()
+    form.adjustment.choices = choices(
+        (a.id, a.title) for a in catalogue.values() if a.id not in present
+    )
+    if form.validate_on_submit():
+        try:
+            add_adjustment(plan, form.adjustment.data, form.reason.data)
+        except WorkflowError as exc:
+            form.adjustment.errors = [str(exc)]
+        else:
+            return redirect(url_for("intake.plan", case_id=case.id))
+    return render_template("intake/add_adjustment.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/plan/agree", methods=["POST"])
+@intake_only
+def agree(case_id: int):
+    case = case_for_team(case_id)
+    form = ConfirmForm()
+    plan = case.draft_plan
+    if form.validate_on_submit() and plan is not None:
+        agree_plan(plan, current_user)
+        flash(f"Plan version {plan.version} agreed. It now shows on every page of this case.")
+    return redirect(url_for("intake.plan", case_id=case.id))

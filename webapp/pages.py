@@ -1,0 +1,38 @@
+"""Pages that belong to no single audience: the start page redirect, health check, and the
+things every template needs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, redirect, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from screening import builtin_content
+from webapp.extensions import db
+from webapp.security import public, role_required
+
+bp = Blueprint("pages", __name__)
+
+HOME_BY_ROLE = {"intake": "intake.cases", "clinician": "review.queue", "admin": "admin.users"}
+
+
+@bp.route("/")
+@role_required("intake", "clinician", "admin")
+def index():
+    return redirect(url_for(HOME_BY_ROLE[current_user.role]))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}
+
+
+def register_context(app: Flask) -> None:
+    @app.context_processor
+    def shared():
+        return {
+            "signed_in": current_user.is_authenticated,
+            "catalogue": builtin_content().adjustments,
+        }

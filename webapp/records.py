@@ -1,0 +1,260 @@
+"""The stored records (SQLAlchemy 2 typed ORM). Named "records" so that "models" always means
+the scoring model. Every result names the questionnaire and scorecard versions behind it."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.extensions import db
+
+ROLES = ("intake", "clinician", "admin")
+CONTACT_METHODS = ("phone", "letter", "email", "text")
+RESPONSE_MODES = ("with-worker", "self", "paper")
+DECISIONS = ("refer", "no_further_action", "more_information")
+REVIEW_STATES = ("not_needed", "awaiting", "reviewed", "more_information")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Team(db.Model):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class User(db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Changed on sign-out or when disabled, so a replayed session cookie no longer matches.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship()
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+
+class Case(db.Model):
+    __tablename__ = "case_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    parent_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(Text)
+    contact_method: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(80), default="English")
+    review_state: Mapped[str] = mapped_column(String(20), default="not_needed")
+    # When the case joined the review queue; the queue is ordered by waiting time.
+    review_requested_at: Mapped[datetime | None] = mapped_column()
+    critical_alert: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="case", order_by="Response.created_at", cascade="all, delete-orphan"
+    )
+    plans: Mapped[list[Plan]] = relationship(
+        back_populates="case", order_by="Plan.version", cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list[Review]] = relationship(
+        back_populates="case", order_by="Review.created_at", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index("ix_case_review_queue", "team_id", "review_state", "review_requested_at"),
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"C{self.id:06d}"
+
+    @property
+    def agreed_plan(self) -> Plan | None:
+        agreed = [plan for plan in self.plans if plan.status == "agreed"]
+        return agreed[-1] if agreed else None
+
+    @property
+    def draft_plan(self) -> Plan | None:
+        drafts = [plan for plan in self.plans if plan.status == "draft"]
+        return drafts[-1] if drafts else None
+
+
+class Response(db.Model):
+    """One completion of one questionnaire version for a case."""
+
+    __tablename__ = "response"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    mode: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column()
+
+    case: Mapped[Case] = relationship(back_populates="responses")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+    results: Mapped[list[Result]] = relationship(
+        back_populates="response", cascade="all, delete-orphan"
+    )
+
+    @property
+    def answer_map(self) -> dict[str, str]:
+        return {answer.item_id: answer.value for answer in self.answers}
+
+
+class Answer(db.Model):
+    """One answer, upserted per (response, item); ``seq`` stops a stale save overwriting."""
+
+    __tablename__ = "answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+    __table_args__ = (UniqueConstraint("response_id", "item_id", name="uq_answer_item"),)
+
+
+class Result(db.Model):
+    """One domain score of one submitted response, pinned to the versions that produced it."""
+
+    __tablename__ = "result"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("response.id", ondelete="CASCADE"), index=True
+    )
+    domain: Mapped[str] = mapped_column(String(40))
+    questionnaire_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[str] = mapped_column(String(20))
+    scorecard_id: Mapped[str] = mapped_column(String(64))
+    scorecard_version: Mapped[str] = mapped_column(String(20))
+    points: Mapped[float] = mapped_column()
+    max_points: Mapped[float] = mapped_column()
+    total: Mapped[float] = mapped_column()
+    band: Mapped[str] = mapped_column(String(40))
+    band_label: Mapped[str] = mapped_column(String(80))
+    flag_level: Mapped[str] = mapped_column(String(20))
+    headline: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    contributions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    alerts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    pathway: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    response: Mapped[Response] = relationship(back_populates="results")
+
+
+class Plan(db.Model):
+    """A version of a parent's communication plan: draft until the worker agrees it."""
+
+    __tablename__ = "plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column()
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    agreed_at: Mapped[datetime | None] = mapped_column()
+    agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    review_date: Mapped[date | None] = mapped_column()
+
+    case: Mapped[Case] = relationship(back_populates="plans")
+    items: Mapped[list[PlanItem]] = relationship(
+        back_populates="plan", order_by="PlanItem.id", cascade="all, delete-orphan"
+    )
+    agreed_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("case_id", "version", name="uq_plan_version"),)
+
+    @property
+    def active_items(self) -> list[PlanItem]:
+        return [item for item in self.items if not item.removed]
+
+
+class PlanItem(db.Model):
+    __tablename__ = "plan_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    adjustment_id: Mapped[str] = mapped_column(String(64))
+    # "rule" when the rules proposed it; "worker" when a worker added it.
+    source: Mapped[str] = mapped_column(String(20))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    removed: Mapped[bool] = mapped_column(default=False)
+    removed_reason: Mapped[str | None] = mapped_column(Text)
+
+    plan: Mapped[Plan] = relationship(back_populates="items")
+
+
+class Review(db.Model):
+    """A clinician's decision on a flagged case."""
+
+    __tablename__ = "review"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    decision: Mapped[str] = mapped_column(String(30))
+    pathway: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="reviews")
+    clinician: Mapped[User] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what to which case, and when. The application only ever adds rows."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    role: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    detail: Mapped[str | None] = mapped_column(Text)

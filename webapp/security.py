@@ -1,0 +1,84 @@
+"""Who may do what: password hashing, the role decorator (deny by default), team scoping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import abort
+from flask_login import current_user
+
+from webapp.audit import record_event
+from webapp.extensions import db, login_manager
+from webapp.records import Case, User
+
+MIN_PASSWORD_LENGTH = 12
+# argon2id with the library's defaults (about 180 ms a verify here): slow enough to make
+# guessing expensive, fast enough for a sign-in. Hashes are upgraded on sign-in if this changes.
+password_hasher = PasswordHasher()
+# Verified against when the email is unknown, so timing does not reveal which accounts exist.
+_DUMMY_HASH = password_hasher.hash("not-a-real-password-just-for-timing")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"Passwords must be {MIN_PASSWORD_LENGTH} characters or more")
+    return password_hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    try:
+        password_hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is None:
+        return False
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher.hash(password)
+    return True
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Sessions are checked on the server: the stored token must match the cookie's."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+def public(view: Callable) -> Callable:
+    """Mark a view as open to everyone. Every other view must say which roles it allows."""
+    view.required_roles = ()
+    view.public = True
+    return view
+
+
+def role_required(*roles: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                record_event("access.denied", outcome="denied")
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def case_for_team(case_id: int) -> Case:
+    """A case the signed-in user's team owns. Others get 404: we do not confirm it exists."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.team_id != current_user.team_id:
+        abort(404)
+    return case

@@ -1,0 +1,315 @@
+"""The steps of a referral, between the stored records and the screening domain. Views call
+these; these call ``screening`` and ``models`` and never render anything."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from models import builtin_scorecards
+from questionnaires import Item, Questionnaire, builtin_library
+from screening import (
+    Screening,
+    builtin_content,
+    highest_level,
+    preferences_from_contact,
+    propose_plan,
+    score_response,
+)
+from webapp.audit import record_event
+from webapp.extensions import db
+from webapp.records import (
+    Answer,
+    Case,
+    Plan,
+    PlanItem,
+    Response,
+    Result,
+    Review,
+    User,
+    utcnow,
+)
+
+
+class WorkflowError(ValueError):
+    """A step that cannot happen in the record's current state (e.g. editing a submitted
+    response). Views show its message; nothing is changed."""
+
+
+def questionnaire_for(response: Response) -> Questionnaire:
+    return builtin_library().get(response.questionnaire_id, response.questionnaire_version)
+
+
+def screening_questionnaires() -> list[Questionnaire]:
+    """Questionnaires a worker can start: the newest published version of each."""
+    return [q for q in builtin_library().latest() if q.status == "published"]
+
+
+def start_response(case: Case, questionnaire: Questionnaire, mode: str, user: User) -> Response:
+    response = Response(
+        case=case,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        mode=mode,
+        started_by_id=user.id,
+    )
+    db.session.add(response)
+    record_event("screening.started", case_id=case.id, detail=questionnaire.key)
+    db.session.commit()
+    return response
+
+
+# --- one question per page -------------------------------------------------------------------
+
+
+def pages(questionnaire: Questionnaire, answers: dict[str, str]) -> list[Item]:
+    """The items this person is asked, given the answers so far (gates applied)."""
+    return questionnaire.enabled_items(answers)
+
+
+def next_page(questionnaire: Questionnaire, answers: dict[str, str], item_id: str) -> Item | None:
+    asked = pages(questionnaire, answers)
+    ids = [item.id for item in asked]
+    if item_id not in ids:
+        return asked[0] if asked else None
+    position = ids.index(item_id)
+    return asked[position + 1] if position + 1 < len(asked) else None
+
+
+def previous_page(questionnaire: Questionnaire, answers: dict[str, str], item_id: str):
+    ids = [item.id for item in pages(questionnaire, answers)]
+    if item_id in ids and ids.index(item_id) > 0:
+        return questionnaire.item(ids[ids.index(item_id) - 1])
+    return None
+
+
+def first_unanswered(questionnaire: Questionnaire, answers: dict[str, str]) -> Item | None:
+    return next((i for i in pages(questionnaire, answers) if i.id not in answers), None)
+
+
+def save_answer(response: Response, item_id: str, value: str, seq: int | None = None) -> bool:
+    """Upsert one answer. With a sequence number, an older save never replaces a newer one.
+    Returns False when the save was stale and ignored."""
+    if response.status != "draft":
+        raise WorkflowError("This questionnaire has been sent. Answers can no longer change.")
+    existing = db.session.scalar(
+        select(Answer).where(Answer.response_id == response.id, Answer.item_id == item_id)
+    )
+    if existing is None:
+        db.session.add(Answer(response=response, item_id=item_id, value=value, seq=seq or 0))
+    elif seq is not None and seq <= existing.seq:
+        return False
+    else:
+        existing.value = value
+        existing.seq = seq if seq is not None else existing.seq + 1
+    db.session.commit()
+    return True
+
+
+# --- submit and score --------------------------------------------------------------------------
+
+
+def submit_response(response: Response, user: User | None) -> Screening:
+    """Score the answers, store one result per domain, update the review queue, propose a plan.
+    Submitting twice does nothing the second time."""
+    if response.status == "submitted":
+        raise WorkflowError("This questionnaire has already been sent.")
+    questionnaire = questionnaire_for(response)
+    screening = score_response(questionnaire, response.answer_map, builtin_scorecards())
+    response.status = "submitted"
+    response.submitted_at = utcnow()
+    for result, flag in zip(screening.results, screening.flags, strict=True):
+        db.session.add(
+            Result(
+                response=response,
+                domain=result.domain,
+                questionnaire_id=questionnaire.id,
+                questionnaire_version=questionnaire.version,
+                scorecard_id=result.scorecard_id,
+                scorecard_version=result.scorecard_version,
+                points=result.points,
+                max_points=result.max_points,
+                total=result.total,
+                band=result.band.name,
+                band_label=result.band.label,
+                flag_level=flag.level,
+                headline=flag.headline,
+                reasons=list(flag.reasons),
+                contributions=[
+                    {"item": c.item, "answer": c.answer, "points": c.points, "summary": c.summary}
+                    for c in result.contributions
+                ],
+                alerts=[{"item": a.item, "message": a.message} for a in result.alerts],
+                pathway=flag.pathway,
+            )
+        )
+    case = response.case
+    if screening.alerts:
+        case.critical_alert = True
+    if (screening.alerts or highest_level(list(screening.flags)) == "likely") and (
+        case.review_state != "awaiting"
+    ):
+        case.review_state = "awaiting"
+        case.review_requested_at = utcnow()
+    db.session.flush()
+    propose_new_plan(case)
+    record_event("screening.submitted", case_id=case.id, detail=questionnaire.key)
+    db.session.commit()
+    return screening
+
+
+def latest_results(case: Case) -> list[Result]:
+    """The results of the newest submitted response to each questionnaire."""
+    newest: dict[str, Response] = {}
+    for response in case.responses:
+        if response.status == "submitted":
+            newest[response.questionnaire_id] = response
+    return [result for response in newest.values() for result in response.results]
+
+
+# --- the communication plan --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """What plan rules need from a stored result."""
+
+    domain: str
+    level: str
+
+    @property
+    def raised(self) -> bool:
+        return self.level != "none"
+
+
+def propose_new_plan(case: Case) -> Plan:
+    """A new draft from the rules, keeping what workers added to the last plan."""
+    content = builtin_content()
+    flags = [FlagView(r.domain, r.flag_level) for r in latest_results(case)]
+    proposed = propose_plan(
+        flags, preferences_from_contact(case.contact_method, case.language), content
+    )
+    previous = case.plans[-1] if case.plans else None
+    draft = case.draft_plan
+    if draft is None:
+        draft = Plan(case=case, version=(previous.version + 1) if previous else 1)
+        db.session.add(draft)
+    else:
+        draft.items.clear()
+    for entry in proposed:
+        draft.items.append(
+            PlanItem(adjustment_id=entry.adjustment.id, source="rule", reasons=list(entry.reasons))
+        )
+    if previous is not None and previous is not draft:
+        have = {item.adjustment_id for item in draft.items}
+        for item in previous.active_items:
+            if item.source == "worker" and item.adjustment_id not in have:
+                draft.items.append(
+                    PlanItem(
+                        adjustment_id=item.adjustment_id,
+                        source="worker",
+                        reasons=list(item.reasons),
+                    )
+                )
+    return draft
+
+
+def editable_plan(case: Case) -> Plan:
+    """The draft to edit: the current draft, or a new version copied from the agreed plan."""
+    if case.draft_plan is not None:
+        return case.draft_plan
+    agreed = case.agreed_plan
+    if agreed is None:
+        plan = propose_new_plan(case)
+        db.session.commit()
+        return plan
+    draft = Plan(case=case, version=agreed.version + 1)
+    for item in agreed.items:
+        draft.items.append(
+            PlanItem(
+                adjustment_id=item.adjustment_id,
+                source=item.source,
+                reasons=list(item.reasons),
+                removed=item.removed,
+                removed_reason=item.removed_reason,
+            )
+        )
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def remove_adjustment(plan: Plan, item_id: int, reason: str) -> None:
+    item = next((i for i in plan.items if i.id == item_id and not i.removed), None)
+    if item is None or plan.status != "draft":
+        raise WorkflowError("That adjustment is not in the draft plan.")
+    item.removed = True
+    item.removed_reason = reason.strip()
+    record_event("plan.adjustment_removed", case_id=plan.case_id, detail=item.adjustment_id)
+    db.session.commit()
+
+
+def add_adjustment(plan: Plan, adjustment_id: str, reason: str) -> None:
+    if adjustment_id not in builtin_content().adjustments or plan.status != "draft":
+        raise WorkflowError("That adjustment cannot be added.")
+    existing = next((i for i in plan.items if i.adjustment_id == adjustment_id), None)
+    if existing is not None and not existing.removed:
+        raise WorkflowError("That adjustment is already in the plan.")
+    if existing is not None:
+        existing.removed = False
+        existing.removed_reason = None
+        existing.reasons = [*existing.reasons, f"Added back by the worker: {reason.strip()}"]
+    else:
+        plan.items.append(
+            PlanItem(adjustment_id=adjustment_id, source="worker", reasons=[reason.strip()])
+        )
+    record_event("plan.adjustment_added", case_id=plan.case_id, detail=adjustment_id)
+    db.session.commit()
+
+
+def agree_plan(plan: Plan, user: User) -> None:
+    if plan.status != "draft":
+        raise WorkflowError("This plan version has already been agreed.")
+    months = current_app.config["PLAN_REVIEW_MONTHS"]
+    plan.status = "agreed"
+    plan.agreed_at = utcnow()
+    plan.agreed_by_id = user.id
+    plan.review_date = date.today() + timedelta(days=round(months * 30.44))
+    record_event("plan.agreed", case_id=plan.case_id, detail=f"version {plan.version}")
+    db.session.commit()
+
+
+# --- clinician review ---------------------------------------------------------------------------
+
+
+def review_queue(team_id: int) -> list[Case]:
+    """Flagged cases waiting for a clinician: critical alerts first, then longest waiting."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.team_id == team_id, Case.review_state == "awaiting")
+            .order_by(Case.critical_alert.desc(), Case.review_requested_at.asc())
+        )
+    )
+
+
+def record_review(
+    case: Case, clinician: User, decision: str, pathway: str | None, note: str
+) -> Review:
+    if decision == "refer" and pathway not in builtin_content().pathways:
+        raise WorkflowError("Select the assessment pathway for the referral")
+    review = Review(
+        case=case,
+        clinician_id=clinician.id,
+        decision=decision,
+        pathway=pathway if decision == "refer" else None,
+        note=note.strip(),
+    )
+    db.session.add(review)
+    case.review_state = "more_information" if decision == "more_information" else "reviewed"
+    record_event("review.recorded", case_id=case.id, detail=decision)
+    db.session.commit()
+    return review
