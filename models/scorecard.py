@@ -130,7 +130,8 @@ class Scorecard:
             if value:
                 summary = self.summaries.get(item_id, item_id)
                 contributions.append(Contribution(item_id, answer, value, summary))
-        contributions.sort(key=lambda c: (-abs(c.points), c.item))
+        # Largest first; ties keep the scorecard's own (questionnaire) order.
+        contributions.sort(key=lambda c: -abs(c.points))
         total = points
         if self.method == "proportion":
             total = points / self.max_points if self.max_points else 0.0

@@ -1,0 +1,155 @@
+"""Deny by default, tested exhaustively: every route for every kind of user.
+
+The expectations below are written out by hand, not read from the decorators, so a wrong
+decorator fails the matrix. A new route fails the structural test until it is added here."""
+
+from __future__ import annotations
+
+import pytest
+
+from questionnaires import builtin_library
+from tests.factories import create_case, create_team, create_user, sign_in_as
+from webapp import create_app
+from webapp.extensions import db
+from webapp.workflows import editable_plan, save_answer, start_response, submit_response
+
+PUBLIC = {"auth.sign_in", "pages.healthz", "static"}
+STAFF = {"intake", "clinician", "admin"}
+# endpoint -> (roles allowed, is the URL about one case, so other teams get 404?)
+EXPECTED = {
+    "pages.index": (STAFF, False),
+    "auth.sign_out": (STAFF, False),
+    "intake.cases": ({"intake"}, False),
+    "intake.new_case": ({"intake"}, False),
+    "intake.case": ({"intake"}, True),
+    "intake.start_screening": ({"intake"}, True),
+    "intake.question": ({"intake"}, True),
+    "intake.check_answers": ({"intake"}, True),
+    "intake.result": ({"intake"}, True),
+    "intake.plan": ({"intake"}, True),
+    "intake.remove_plan_item": ({"intake"}, True),
+    "intake.add_plan_item": ({"intake"}, True),
+    "intake.agree": ({"intake"}, True),
+    "review.queue": ({"clinician"}, False),
+    "review.case": ({"clinician"}, True),
+    "admin.users": ({"admin"}, False),
+}
+PERSONAS = (
+    "anonymous",
+    "intake",
+    "intake-other-team",
+    "clinician",
+    "clinician-other-team",
+    "admin",
+)
+
+
+def route_problems(app) -> tuple[list[str], list[str]]:
+    unguarded, unlisted = [], []
+    for rule in app.url_map.iter_rules():
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint in PUBLIC:
+            assert rule.endpoint == "static" or getattr(view, "public", False), rule.endpoint
+            continue
+        if not getattr(view, "required_roles", None):
+            unguarded.append(rule.endpoint)
+        if rule.endpoint not in EXPECTED:
+            unlisted.append(rule.endpoint)
+    return unguarded, unlisted
+
+
+def test_every_route_requires_a_role_or_is_deliberately_public():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    unguarded, unlisted = route_problems(app)
+    assert not unguarded, f"routes without a role requirement: {unguarded}"
+    assert not unlisted, f"routes missing from the permission matrix: {unlisted}"
+
+
+def test_the_structural_check_catches_an_unguarded_route():
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app.add_url_rule("/forgotten", "forgotten", lambda: "case data")
+    unguarded, unlisted = route_problems(app)
+    assert unguarded == ["forgotten"] and unlisted == ["forgotten"]
+
+
+@pytest.fixture
+def world(app):
+    """Two teams; a screened case with a draft plan in the first."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        team, other = create_team(name="North"), create_team(name="South")
+        users = {
+            "intake": create_user(role="intake", team=team),
+            "intake-other-team": create_user(role="intake", team=other),
+            "clinician": create_user(role="clinician", team=team),
+            "clinician-other-team": create_user(role="clinician", team=other),
+            "admin": create_user(role="admin", team=None),
+        }
+        case = create_case(team=team)
+        questionnaire = builtin_library().get("reading-writing")
+        done = start_response(case, questionnaire, "with-worker", users["intake"])
+        for item in questionnaire.items:
+            save_answer(done, item.id, item.option_values[-1])
+        submit_response(done, users["intake"])
+        draft = start_response(case, questionnaire, "with-worker", users["intake"])
+        plan = editable_plan(case)
+        args = {
+            "case_id": case.id,
+            "response_id": draft.id,
+            "item_id": questionnaire.items[0].id,
+        }
+        plan_item = plan.items[0].id
+        sessions = {name: user.get_id() for name, user in users.items()}
+        db.session.remove()
+    return {"args": args, "plan_item": plan_item, "sessions": sessions}
+
+
+def url_for_rule(app, rule, world) -> str:
+    values = {}
+    for name in rule.arguments:
+        if rule.endpoint == "intake.remove_plan_item" and name == "item_id":
+            values[name] = world["plan_item"]
+        else:
+            values[name] = world["args"][name]
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def test_role_by_route_matrix(app, world):
+    cells, unexpected = 0, []
+    # Signing out ends every session of that user (by design), so it is walked last.
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.sign_out")
+    for rule in rules:
+        if rule.endpoint in PUBLIC:
+            continue
+        allowed, case_scoped = EXPECTED[rule.endpoint]
+        url = url_for_rule(app, rule, world)
+        method = "GET" if "GET" in rule.methods else "POST"
+        for persona in PERSONAS:
+            client = app.test_client()
+            if persona != "anonymous":
+                sign_in_as(client, world["sessions"][persona])
+            response = client.open(url, method=method)
+            status, location = response.status_code, response.headers.get("Location", "")
+            role = persona.removesuffix("-other-team")
+            if persona == "anonymous":
+                ok = status == 302 and location.startswith("/sign-in")
+            elif role not in allowed:
+                ok = status == 403
+            elif case_scoped and persona.endswith("other-team"):
+                ok = status == 404
+            else:
+                ok = status in (200, 302)
+            cells += 1
+            if not ok:
+                unexpected.append(f"{persona} {method} {url} -> {status} {location}")
+    assert not unexpected, "\n".join(unexpected)
+    assert cells == len(PERSONAS) * (len(EXPECTED)), cells
+
+
+def test_anonymous_users_are_sent_to_sign_in(app, world):
+    response = app.test_client().get("/cases")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
