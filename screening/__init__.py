@@ -12,7 +12,7 @@ from screening.content import (
 )
 from screening.flags import Flag, explain_reasons, flag_for, highest_level
 from screening.plan import ProposedAdjustment, preferences_from_contact, propose_plan
-from screening.scoring import Screening, score_response
+from screening.scoring import Screening, alerts_for_answer, score_response
 
 __all__ = [
     "AIS_CATEGORY_NAMES",
@@ -23,6 +23,7 @@ __all__ = [
     "Pathway",
     "ProposedAdjustment",
     "Screening",
+    "alerts_for_answer",
     "builtin_content",
     "explain_reasons",
     "flag_for",

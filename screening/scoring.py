@@ -32,3 +32,18 @@ def score_response(
     results = [card.score(effective) for card in cards]
     alerts = tuple(alert for result in results for alert in result.alerts)
     return Screening(questionnaire.key, tuple(results), tuple(flags_for(results, content)), alerts)
+
+
+def alerts_for_answer(
+    questionnaire: Questionnaire,
+    item_id: str,
+    value: str | None,
+    scorecards: Sequence[Scorecard] | None = None,
+) -> list[Alert]:
+    """Critical rules this one answer triggers, so help is shown the moment it is given."""
+    return [
+        Alert(rule.item, value, rule.message)
+        for card in scorecards_for(questionnaire.key, scorecards)
+        for rule in card.critical
+        if rule.item == item_id and value in rule.values
+    ]

@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from webapp.config import INSTANCE_DIR, load_config
 from webapp.database import MIGRATIONS_DIR, configure_sqlite
-from webapp.extensions import csrf, db, limiter, login_manager, migrate
+from webapp.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_message = "Sign in to see this page."
     login_manager.login_message_category = "info"
     limiter.init_app(app)
+    babel.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
 
@@ -53,4 +54,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     cli.register(app)
     pages.register_context(app)
+    parent.register_context(app)
     return app

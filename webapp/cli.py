@@ -120,6 +120,26 @@ def register(app: Flask) -> None:
                 click.echo(f"  {role:<10} {email:<22} password: {password}")
             click.echo("")
 
+    @app.cli.command("invite-link")
+    @click.argument("case_id", type=int)
+    @click.argument("questionnaire_ids", nargs=-1, required=True)
+    def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...]):
+        """Print a fresh private link for a parent (for workers without email, and tests)."""
+        from questionnaires import builtin_library
+        from webapp.invitations import create_invitation, invitation_link
+
+        case = db.session.get(Case, case_id)
+        if case is None:
+            raise click.ClickException(f"There is no case {case_id}.")
+        library = builtin_library()
+        try:
+            chosen = [library.get(qid) for qid in questionnaire_ids]
+        except KeyError as exc:
+            raise click.ClickException(f"There is no questionnaire {exc}.") from None
+        _invitation, token = create_invitation(case, chosen, None)
+        with current_app.test_request_context():
+            click.echo(invitation_link(token))
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", type=click.Choice(ROLES), required=True)

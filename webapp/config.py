@@ -38,6 +38,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Screening and support"),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Children's services"),
         "PLAN_REVIEW_MONTHS": int(os.environ.get("PLAN_REVIEW_MONTHS", "6")),
+        # Parents' private links: how long they stay open, and the address they start with.
+        "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PARENT_LINK_RATE_LIMIT": os.environ.get("PARENT_LINK_RATE_LIMIT", "30 per minute"),
+        # Who a parent can call at once after a safety answer. Local services set their own.
+        "CRISIS_LINES": [
+            ("If you are in danger now", "Call 999."),
+            ("Samaritans, free, day or night", "Call 116 123."),
+            ("NHS 111, for urgent help with your mental health", "Call 111 and choose option 2."),
+        ],
+        "BABEL_DEFAULT_LOCALE": "en",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
     }

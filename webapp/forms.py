@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovPasswordInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import PasswordField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
@@ -112,6 +120,15 @@ class StartScreeningForm(FlaskForm):
         validators=[InputRequired("Select a questionnaire")],
     )
     submit = SubmitField("Start with the parent now", widget=GovSubmitInput())
+
+
+class InviteForm(FlaskForm):
+    questionnaires = SelectMultipleField(
+        "Which questionnaires should the parent answer?",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Select at least one questionnaire")],
+    )
+    submit = SubmitField("Make the private link", widget=GovSubmitInput())
 
 
 class QuestionForm(FlaskForm):

@@ -15,12 +15,14 @@ from webapp.forms import (
     AddAdjustmentForm,
     CaseForm,
     ConfirmForm,
+    InviteForm,
     QuestionForm,
     RemoveAdjustmentForm,
     StartScreeningForm,
     choices,
 )
-from webapp.records import Case, Response
+from webapp.invitations import create_invitation, invitation_link, revoke_invitation
+from webapp.records import Case, Invitation, Response, utcnow
 from webapp.security import case_for_team, role_required
 from webapp.workflows import (
     WorkflowError,
@@ -88,7 +90,13 @@ def new_case():
 def case(case_id: int):
     case = case_for_team(case_id)
     record_event("case.viewed", case_id=case.id, commit=True)
-    return render_template("intake/case.html", case=case, results=latest_results(case))
+    return render_template(
+        "intake/case.html",
+        case=case,
+        results=latest_results(case),
+        now=utcnow(),
+        form=ConfirmForm(),
+    )
 
 
 @bp.route("/<int:case_id>/screenings/new", methods=["GET", "POST"])
@@ -267,3 +275,35 @@ def agree(case_id: int):
         agree_plan(plan, current_user)
         flash(f"Plan version {plan.version} agreed. It now shows on every page of this case.")
     return redirect(url_for("intake.plan", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/invitations/new", methods=["GET", "POST"])
+@intake_only
+def invite(case_id: int):
+    """Make a private link for the parent. The link is shown once: only its hash is kept."""
+    case = case_for_team(case_id)
+    available = {q.id: q for q in screening_questionnaires()}
+    form = InviteForm()
+    form.questionnaires.choices = choices((q.id, q.title) for q in available.values())
+    if request.method == "GET":
+        form.questionnaires.data = list(available)
+    if form.validate_on_submit():
+        chosen = [available[qid] for qid in form.questionnaires.data]
+        _invitation, token = create_invitation(case, chosen, current_user)
+        return render_template(
+            "intake/invitation_link.html", case=case, link=invitation_link(token)
+        )
+    return render_template("intake/invite.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@intake_only
+def revoke(case_id: int, invitation_id: int):
+    case = case_for_team(case_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.case_id != case.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        revoke_invitation(invitation)
+        flash("The link is closed. The parent can no longer use it.")
+    return redirect(url_for("intake.case", case_id=case.id))

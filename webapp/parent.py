@@ -1,7 +1,391 @@
-"""The parent's own journey through a private link (built in a later issue)."""
+"""The parent's journey through a private link: a start page with consent, one question per
+page, answers saved as they go (also as JSON from the page script), check answers, and a
+confirmation saying what happens next. Every word a parent sees goes through gettext."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import time
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput
+from wtforms import BooleanField, RadioField, SubmitField
+from wtforms.validators import DataRequired, InputRequired
+
+from questionnaires import SKIP, Item, Questionnaire
+from screening import alerts_for_answer
+from webapp.audit import record_event
+from webapp.extensions import db, limiter
+from webapp.forms import choices
+from webapp.invitations import find_invitation, questionnaires_of, responses_of
+from webapp.records import Case, Invitation, utcnow
+from webapp.security import public
+from webapp.workflows import WorkflowError, first_unanswered, pages, save_answer, submit_response
 
 bp = Blueprint("parent", __name__, url_prefix="/p")
+SESSION_KEY = "parent_invitation"
+
+DISPLAY_OPTIONS = {
+    "text": (("standard", _l("Standard")), ("large", _l("Large")), ("larger", _l("Very large"))),
+    "spacing": (("standard", _l("Standard")), ("wide", _l("Wide"))),
+    "background": (("white", _l("White")), ("cream", _l("Cream")), ("blue", _l("Light blue"))),
+    "font": (("standard", _l("Standard")), ("readable", _l("Easy to read letters"))),
+}
+
+
+class ConsentForm(FlaskForm):
+    agree = BooleanField(
+        _l("I have read this and I want to start"),
+        widget=GovCheckboxInput(),
+        validators=[DataRequired(_l("Tick the box to say you want to start"))],
+    )
+    submit = SubmitField(_l("Start"), widget=GovSubmitInput())
+
+
+class AnswerForm(FlaskForm):
+    answer = RadioField(
+        validators=[InputRequired(_l("Choose an answer. You can choose I'd rather not say."))]
+    )
+    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
+
+
+class SendForm(FlaskForm):
+    submit = SubmitField(_l("Send my answers"), widget=GovSubmitInput())
+
+
+class DisplayForm(FlaskForm):
+    text = RadioField(
+        _l("Text size"),
+        widget=GovRadioInput(),
+        choices=choices(DISPLAY_OPTIONS["text"]),
+        default="standard",
+    )
+    spacing = RadioField(
+        _l("Space between lines"),
+        widget=GovRadioInput(),
+        choices=choices(DISPLAY_OPTIONS["spacing"]),
+        default="standard",
+    )
+    background = RadioField(
+        _l("Background colour"),
+        widget=GovRadioInput(),
+        choices=choices(DISPLAY_OPTIONS["background"]),
+        default="white",
+    )
+    font = RadioField(
+        _l("Letters"),
+        widget=GovRadioInput(),
+        choices=choices(DISPLAY_OPTIONS["font"]),
+        default="standard",
+    )
+    submit = SubmitField(_l("Save these choices"), widget=GovSubmitInput())
+
+
+def current_invitation() -> Invitation | None:
+    invitation_id = session.get(SESSION_KEY)
+    return db.session.get(Invitation, invitation_id) if invitation_id else None
+
+
+def parent_required(view):
+    """The parent's session from their link. Closed links get a kind page, not an error."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        invitation = current_invitation()
+        if invitation is None:
+            record_event("parent.no_session", outcome="denied")
+            abort(403)
+        state = invitation.state(utcnow())
+        if state == "submitted" and view.__name__ != "done":
+            return render_template("parent/closed.html", invitation=invitation, submitted=True), 410
+        if state in ("revoked", "expired"):
+            session.pop(SESSION_KEY, None)
+            return render_template(
+                "parent/closed.html", invitation=invitation, submitted=False
+            ), 410
+        return view(invitation, *args, **kwargs)
+
+    wrapped.required_roles = ("parent",)
+    return wrapped
+
+
+def journey(invitation: Invitation) -> list[tuple[Questionnaire, Item]]:
+    """Every page the parent is asked, across the questionnaires of the link, in order."""
+    responses = responses_of(invitation)
+    return [
+        (questionnaire, item)
+        for questionnaire in questionnaires_of(invitation)
+        for item in pages(questionnaire, responses[questionnaire.id].answer_map)
+    ]
+
+
+def first_open_page(invitation: Invitation):
+    responses = responses_of(invitation)
+    for questionnaire in questionnaires_of(invitation):
+        missing = first_unanswered(questionnaire, responses[questionnaire.id].answer_map)
+        if missing is not None:
+            return url_for("parent.question", questionnaire_id=questionnaire.id, item_id=missing.id)
+    return url_for("parent.check")
+
+
+def _now_seq() -> int:
+    # Answers are ordered by when they were given (milliseconds), so the newest always wins.
+    return time.time_ns() // 1_000_000
+
+
+@bp.route("/start/<token>")
+@limiter.limit(lambda: current_app.config["PARENT_LINK_RATE_LIMIT"])
+@public
+def open_link(token: str):
+    """Swap the link's token for a session, then leave the token out of the address bar."""
+    invitation = find_invitation(token)
+    if invitation is None:
+        record_event("parent.bad_link", outcome="denied")
+        abort(404)
+    state = invitation.state(utcnow())
+    if state != "open":
+        return render_template(
+            "parent/closed.html", invitation=invitation, submitted=state == "submitted"
+        ), 410
+    session.clear()
+    session[SESSION_KEY] = invitation.id
+    if invitation.first_used_at is None:
+        invitation.first_used_at = utcnow()
+    record_event("parent.link_opened", case_id=invitation.case_id, commit=True)
+    return redirect(url_for("parent.start"))
+
+
+@bp.route("/", methods=["GET", "POST"])
+@parent_required
+def start(invitation: Invitation):
+    if invitation.consent_at is not None and request.method == "GET":
+        return redirect(first_open_page(invitation))
+    form = ConsentForm()
+    if form.validate_on_submit():
+        invitation.consent_at = utcnow()
+        responses_of(invitation)
+        record_event("parent.consented", case_id=invitation.case_id)
+        db.session.commit()
+        return redirect(first_open_page(invitation))
+    questionnaires = questionnaires_of(invitation)
+    minutes = sum(q.minutes or 5 for q in questionnaires)
+    return render_template(
+        "parent/start.html",
+        form=form,
+        questionnaires=questionnaires,
+        minutes=minutes,
+        invitation=invitation,
+    )
+
+
+@bp.route("/questions/<questionnaire_id>/<item_id>", methods=["GET", "POST"])
+@parent_required
+def question(invitation: Invitation, questionnaire_id: str, item_id: str):
+    if invitation.consent_at is None:
+        return redirect(url_for("parent.start"))
+    steps = journey(invitation)
+    position = next(
+        (n for n, (q, i) in enumerate(steps) if q.id == questionnaire_id and i.id == item_id), None
+    )
+    if position is None:
+        abort(404)
+    questionnaire, item = steps[position]
+    response = responses_of(invitation)[questionnaire.id]
+    form = AnswerForm()
+    form.answer.choices = choices(
+        [(o.value, o.label) for o in item.options] + [(SKIP, _("I'd rather not say"))]
+    )
+    if request.method == "GET":
+        form.answer.data = response.answer_map.get(item.id)
+    if form.validate_on_submit():
+        save_answer(response, item.id, form.answer.data, seq=_now_seq())
+        if _raise_alerts(invitation, questionnaire, item, form.answer.data):
+            return redirect(url_for("parent.help", next=_next_url(invitation, questionnaire, item)))
+        if request.args.get("change"):
+            return redirect(url_for("parent.check"))
+        return redirect(_next_url(invitation, questionnaire, item))
+    back = (
+        url_for(
+            "parent.question",
+            questionnaire_id=steps[position - 1][0].id,
+            item_id=steps[position - 1][1].id,
+        )
+        if position
+        else url_for("parent.start", again=1)
+    )
+    return render_template(
+        "parent/question.html",
+        form=form,
+        item=item,
+        questionnaire=questionnaire,
+        position=position + 1,
+        count=len(steps),
+        back=back,
+        invitation=invitation,
+    )
+
+
+def _next_url(invitation: Invitation, questionnaire: Questionnaire, item: Item) -> str:
+    steps = journey(invitation)
+    keys = [(q.id, i.id) for q, i in steps]
+    here = keys.index((questionnaire.id, item.id)) if (questionnaire.id, item.id) in keys else -1
+    if 0 <= here < len(steps) - 1:
+        nq, ni = steps[here + 1]
+        return url_for("parent.question", questionnaire_id=nq.id, item_id=ni.id)
+    return url_for("parent.check")
+
+
+def _raise_alerts(
+    invitation: Invitation, questionnaire: Questionnaire, item: Item, value: str
+) -> bool:
+    """A critical answer alerts the worker at once (the case goes to the top of the queue)."""
+    if not alerts_for_answer(questionnaire, item.id, value):
+        return False
+    case = db.session.get(Case, invitation.case_id)
+    case.critical_alert = True
+    if case.review_state != "awaiting":
+        case.review_state = "awaiting"
+        case.review_requested_at = utcnow()
+    record_event("parent.critical_answer", case_id=case.id, detail=item.id)
+    db.session.commit()
+    return True
+
+
+@bp.route("/answers", methods=["POST"])
+@parent_required
+def save(invitation: Invitation):
+    """Autosave from the page script: {"questionnaire", "item", "value", "seq"}."""
+    if not request.is_json:
+        return jsonify(error="Send JSON (Content-Type: application/json)."), 415
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="The body is not a JSON object."), 400
+    questionnaire = next(
+        (q for q in questionnaires_of(invitation) if q.id == body.get("questionnaire")), None
+    )
+    if questionnaire is None or invitation.consent_at is None:
+        return jsonify(error="Unknown questionnaire."), 400
+    item_id, value, seq = body.get("item"), body.get("value"), body.get("seq")
+    asked = {i.id: i for i in questionnaire.items}
+    if not isinstance(item_id, str) or item_id not in asked:
+        return jsonify(error="Unknown question."), 400
+    if not isinstance(value, str) or value not in (*asked[item_id].option_values, SKIP):
+        return jsonify(error="That answer is not one of the choices."), 400
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        return jsonify(error="seq must be a whole number."), 400
+    response = responses_of(invitation)[questionnaire.id]
+    try:
+        saved = save_answer(response, item_id, value, seq=seq)
+    except WorkflowError as exc:
+        return jsonify(error=str(exc)), 409
+    if not saved:
+        return jsonify(saved=False, reason="A newer answer is already saved."), 409
+    alert = _raise_alerts(invitation, questionnaire, asked[item_id], value)
+    return jsonify(saved=True, alert=alert, help=url_for("parent.help") if alert else None)
+
+
+@bp.route("/check", methods=["GET", "POST"])
+@parent_required
+def check(invitation: Invitation):
+    if invitation.consent_at is None:
+        return redirect(url_for("parent.start"))
+    responses = responses_of(invitation)
+    sections = [
+        (q, pages(q, responses[q.id].answer_map), responses[q.id].answer_map)
+        for q in questionnaires_of(invitation)
+    ]
+    missing = first_open_page(invitation)
+    form = SendForm()
+    if form.validate_on_submit():
+        for response in responses.values():
+            if response.status == "draft":
+                submit_response(response, None)
+        invitation.submitted_at = utcnow()
+        record_event("parent.submitted", case_id=invitation.case_id)
+        db.session.commit()
+        return redirect(url_for("parent.done"))
+    return render_template(
+        "parent/check.html",
+        sections=sections,
+        form=form,
+        missing=None if missing.endswith("/check") else missing,
+        invitation=invitation,
+    )
+
+
+@bp.route("/done")
+@parent_required
+def done(invitation: Invitation):
+    preferences = [
+        item.label_for(answer)
+        for questionnaire in questionnaires_of(invitation)
+        if questionnaire.kind == "preferences"
+        for item in questionnaire.items
+        for answer in [responses_of(invitation)[questionnaire.id].answer_map.get(item.id)]
+        if answer not in (None, SKIP, "no")
+    ]
+    return render_template("parent/done.html", preferences=preferences, invitation=invitation)
+
+
+@bp.route("/save-for-later")
+@parent_required
+def save_for_later(invitation: Invitation):
+    return render_template("parent/save_for_later.html", invitation=invitation)
+
+
+@bp.route("/help")
+@parent_required
+def help(invitation: Invitation):
+    following = request.args.get("next", "")
+    # Only our own paths: never redirect a parent to another site.
+    if not following.startswith("/p/") or following.startswith("//"):
+        following = first_open_page(invitation)
+    return render_template(
+        "parent/help.html",
+        lines=current_app.config["CRISIS_LINES"],
+        next_url=following,
+        invitation=invitation,
+    )
+
+
+@bp.route("/display", methods=["GET", "POST"])
+@parent_required
+def display(invitation: Invitation):
+    form = DisplayForm(data=invitation.display or None)
+    if form.validate_on_submit():
+        invitation.display = {name: getattr(form, name).data for name in DISPLAY_OPTIONS}
+        db.session.commit()
+        return redirect(
+            first_open_page(invitation) if invitation.consent_at else url_for("parent.start")
+        )
+    return render_template("parent/display.html", form=form, invitation=invitation)
+
+
+def display_classes(invitation: Invitation | None) -> str:
+    chosen = (invitation.display or {}) if invitation else {}
+    return " ".join(
+        f"app-display--{name}-{value}"
+        for name, value in sorted(chosen.items())
+        if value not in ("standard", "white")
+    )
+
+
+def register_context(app) -> None:
+    @app.context_processor
+    def parent_display():
+        if request.blueprint != "parent":
+            return {}
+        return {"display_classes": display_classes(current_invitation())}

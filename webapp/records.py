@@ -93,6 +93,10 @@ class Case(db.Model):
         back_populates="case", order_by="Review.created_at", cascade="all, delete-orphan"
     )
 
+    invitations: Mapped[list[Invitation]] = relationship(
+        back_populates="case", order_by="Invitation.created_at", cascade="all, delete-orphan"
+    )
+
     __table_args__ = (
         Index("ix_case_review_queue", "team_id", "review_state", "review_requested_at"),
     )
@@ -112,6 +116,43 @@ class Case(db.Model):
         return drafts[-1] if drafts else None
 
 
+class Invitation(db.Model):
+    """A parent's private link. Only a hash of the token is stored; the link itself is shown
+    once to the worker who made it."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    questionnaire_keys: Mapped[list[str]] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    first_used_at: Mapped[datetime | None] = mapped_column()
+    consent_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    # Display options the parent chose (text size, spacing, background, font), kept per link.
+    display: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+    case: Mapped[Case] = relationship(back_populates="invitations")
+    responses: Mapped[list[Response]] = relationship(
+        back_populates="invitation", order_by="Response.id"
+    )
+
+    def state(self, now: datetime) -> str:
+        """open, submitted, revoked or expired."""
+        if self.submitted_at is not None:
+            return "submitted"
+        if self.revoked_at is not None:
+            return "revoked"
+        if now >= self.expires_at:
+            return "expired"
+        return "open"
+
+
 class Response(db.Model):
     """One completion of one questionnaire version for a case."""
 
@@ -125,10 +166,14 @@ class Response(db.Model):
     mode: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(20), default="draft")
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column()
 
     case: Mapped[Case] = relationship(back_populates="responses")
+    invitation: Mapped[Invitation | None] = relationship(back_populates="responses")
     answers: Mapped[list[Answer]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )

@@ -11,9 +11,12 @@ from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from webapp import create_app
 from webapp.extensions import db
+from webapp.invitations import create_invitation
+from webapp.parent import SESSION_KEY
+from webapp.records import utcnow
 from webapp.workflows import editable_plan, save_answer, start_response, submit_response
 
-PUBLIC = {"auth.sign_in", "pages.healthz", "static"}
+PUBLIC = {"auth.sign_in", "pages.healthz", "parent.open_link", "static"}
 STAFF = {"intake", "clinician", "admin"}
 # endpoint -> (roles allowed, is the URL about one case, so other teams get 404?)
 EXPECTED = {
@@ -30,6 +33,16 @@ EXPECTED = {
     "intake.remove_plan_item": ({"intake"}, True),
     "intake.add_plan_item": ({"intake"}, True),
     "intake.agree": ({"intake"}, True),
+    "intake.invite": ({"intake"}, True),
+    "intake.revoke": ({"intake"}, True),
+    "parent.start": ({"parent"}, False),
+    "parent.question": ({"parent"}, False),
+    "parent.save": ({"parent"}, False),
+    "parent.check": ({"parent"}, False),
+    "parent.done": ({"parent"}, False),
+    "parent.save_for_later": ({"parent"}, False),
+    "parent.help": ({"parent"}, False),
+    "parent.display": ({"parent"}, False),
     "review.queue": ({"clinician"}, False),
     "review.case": ({"clinician"}, True),
     "admin.users": ({"admin"}, False),
@@ -93,13 +106,19 @@ def world(app):
         submit_response(done, users["intake"])
         draft = start_response(case, questionnaire, "with-worker", users["intake"])
         plan = editable_plan(case)
+        invitation, _token = create_invitation(case, [questionnaire], users["intake"])
+        invitation.consent_at = utcnow()
+        db.session.commit()
         args = {
             "case_id": case.id,
             "response_id": draft.id,
             "item_id": questionnaire.items[0].id,
+            "invitation_id": invitation.id,
+            "questionnaire_id": questionnaire.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
+        sessions["parent"] = invitation.id
         db.session.remove()
     return {"args": args, "plan_item": plan_item, "sessions": sessions}
 
@@ -129,12 +148,18 @@ def test_role_by_route_matrix(app, world):
         method = "GET" if "GET" in rule.methods else "POST"
         for persona in PERSONAS:
             client = app.test_client()
-            if persona != "anonymous":
+            if persona == "parent":
+                with client.session_transaction() as session:
+                    session[SESSION_KEY] = world["sessions"]["parent"]
+            elif persona != "anonymous":
                 sign_in_as(client, world["sessions"][persona])
             response = client.open(url, method=method)
             status, location = response.status_code, response.headers.get("Location", "")
             role = persona.removesuffix("-other-team")
-            if persona == "anonymous":
+            if "parent" in allowed:
+                # Parent pages need the parent's link session; staff sign-in does not open them.
+                ok = status in (200, 302, 415) if persona == "parent" else status == 403
+            elif persona in ("anonymous", "parent"):
                 ok = status == 302 and location.startswith("/sign-in")
             elif role not in allowed:
                 ok = status == 403
