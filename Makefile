@@ -26,13 +26,14 @@ node_modules/.installed: package.json package-lock.json
 
 # GOV.UK Frontend's CSS refers to /assets/images: the app serves static/ at /assets. Our stylesheet
 # is built from GOV.UK Frontend's Sass with a system font stack (no GDS Transport).
-$(STATIC)/.installed: node_modules/.installed $(wildcard webapp/assets/*)
+$(STATIC)/.installed: node_modules/.installed $(VENV)/.installed $(wildcard webapp/assets/*)
 	rm -rf $(STATIC) && mkdir -p $(STATIC)/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(STATIC)/govuk/
 	cp -r node_modules/govuk-frontend/dist/govuk/assets/images $(STATIC)/
-	cp node_modules/govuk-frontend/dist/govuk/assets/manifest.json webapp/assets/*.js $(STATIC)/
+	cp webapp/assets/*.js $(STATIC)/
 	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet \
 	  webapp/assets/app.scss $(STATIC)/app.css
+	$(BIN)/python -m webapp.assets $(STATIC) > /dev/null
 	touch $@
 
 .debian-runtime.stamp:
