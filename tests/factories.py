@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from functools import cache
 
 from sqlalchemy import MetaData
@@ -10,7 +11,7 @@ from sqlalchemy import MetaData
 from webapp.database import init_database
 from webapp.extensions import db
 from webapp.records import Case, Team, User
-from webapp.security import hash_password
+from webapp.security import SESSION_SEEN, SESSION_STARTED, hash_password
 
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count(1)
@@ -70,6 +71,7 @@ def sign_in_as(client, user: User | str) -> None:
     Takes a user, or a user's session id (``user.get_id()``) kept from an app context."""
     with client.session_transaction() as session:
         session["_user_id"] = user if isinstance(user, str) else user.get_id()
+        session[SESSION_STARTED] = session[SESSION_SEEN] = time.time()
         session["_fresh"] = True
 
 

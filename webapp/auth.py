@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from sqlalchemy import func, select
 
 from webapp.audit import record_event
 from webapp.extensions import db, limiter
 from webapp.forms import ConfirmForm, SignInForm
 from webapp.records import User, new_session_token
-from webapp.security import check_password, public, role_required
+from webapp.security import check_password, public, role_required, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -26,7 +26,7 @@ def sign_in():
         email = form.email.data.strip().lower()
         user = db.session.scalar(select(User).where(func.lower(User.email) == email))
         if check_password(user, form.password.data) and user.active:
-            login_user(user)
+            start_session(user)
             record_event("auth.signed_in", commit=True)
             return redirect(url_for("pages.index"))
         record_event("auth.sign_in_failed", outcome="denied")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort
-from flask_login import current_user
+from flask import abort, current_app, session
+from flask_login import current_user, login_user
 
 from webapp.audit import record_event
 from webapp.extensions import db, login_manager
@@ -40,15 +41,46 @@ def check_password(user: User | None, password: str) -> bool:
     return True
 
 
+SESSION_STARTED = "_started"
+SESSION_SEEN = "_seen"
+
+
+def now() -> float:
+    """The clock for session timeouts (a function, so tests can move time on)."""
+    return time.time()
+
+
+def start_session(user: User) -> None:
+    """A fresh session for a signed-in user, timed for the idle and absolute limits."""
+    session.clear()
+    login_user(user)
+    session[SESSION_STARTED] = session[SESSION_SEEN] = now()
+
+
+def _session_timed_out() -> bool:
+    started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+    if not isinstance(started, (int, float)) or not isinstance(seen, (int, float)):
+        return True
+    moment = now()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    absolute = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    return moment - seen > idle or moment - started > absolute
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Sessions are checked on the server: the stored token must match the cookie's."""
+    """Sessions are checked on the server: the stored token must match the cookie's, the user
+    must be active, and the session must be inside its idle and absolute time limits."""
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_token != token:
         return None
+    if _session_timed_out():
+        session.clear()
+        return None
+    session[SESSION_SEEN] = now()
     return user
 
 

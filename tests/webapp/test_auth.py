@@ -123,3 +123,35 @@ def test_heavy_sign_in_traffic_gets_429(database_uri):
             ).status_code
         )
     assert statuses == [200, 200, 200, 429]
+
+
+class Clock:
+    def __init__(self, start: float):
+        self.value = start
+
+    def __call__(self) -> float:
+        return self.value
+
+
+def test_sessions_end_after_30_idle_minutes(app, client, monkeypatch):
+    clock = Clock(1_000_000.0)
+    monkeypatch.setattr("webapp.security.now", clock)
+    sign_in(client, make_user(app))
+    clock.value += 29 * 60
+    assert client.get("/cases").status_code == 200  # activity resets the idle timer
+    clock.value += 29 * 60
+    assert client.get("/cases").status_code == 200
+    clock.value += 31 * 60
+    response = client.get("/cases")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+def test_sessions_end_after_12_hours_however_active(app, client, monkeypatch):
+    clock = Clock(1_000_000.0)
+    monkeypatch.setattr("webapp.security.now", clock)
+    sign_in(client, make_user(app))
+    for _ in range(24):  # active every 29 minutes, for 11.6 hours
+        clock.value += 29 * 60
+        assert client.get("/cases").status_code == 200
+    clock.value += 29 * 60
+    assert client.get("/cases").status_code == 302
