@@ -1,15 +1,48 @@
-"""Administration: staff accounts and teams. Admins do not read case data here."""
+"""Administration: staff accounts, and the audit trail ("who saw case X between t1 and t2").
+Admins see who did what to a case, never the case's answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
+import csv
+import io
+from datetime import datetime, time, timedelta
 
+from flask import Blueprint, Response, render_template, request
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from sqlalchemy import select
+from wtforms import DateField, StringField, SubmitField
+from wtforms.validators import Optional, Regexp
+
+from webapp.audit import record_event
 from webapp.extensions import db
-from webapp.records import User
+from webapp.records import AuditEvent, User
 from webapp.security import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_PAGE_SIZE = 200
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search form (GET): it changes nothing
+
+    case = StringField(
+        "Case reference",
+        widget=GovTextInput(),
+        description="For example, C000123.",
+        validators=[
+            Optional(),
+            Regexp(r"^[Cc]?\d{1,9}$", message="Enter a case reference like C000123"),
+        ],
+    )
+    date_from = DateField(
+        "From (YYYY-MM-DD)", widget=GovTextInput(), validators=[Optional()], format="%Y-%m-%d"
+    )
+    date_to = DateField(
+        "To (YYYY-MM-DD)", widget=GovTextInput(), validators=[Optional()], format="%Y-%m-%d"
+    )
+    submit = SubmitField("Search", widget=GovSubmitInput())
 
 
 @bp.route("/users")
@@ -17,3 +50,63 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def users():
     accounts = db.session.scalars(select(User).order_by(User.role, User.email)).all()
     return render_template("admin/users.html", users=accounts)
+
+
+def audit_query(form: AuditFilterForm):
+    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.user_id)
+    if form.case.data:
+        query = query.where(AuditEvent.case_id == int(form.case.data.lstrip("Cc")))
+    if form.date_from.data:
+        query = query.where(AuditEvent.at >= datetime.combine(form.date_from.data, time.min))
+    if form.date_to.data:
+        end = datetime.combine(form.date_to.data + timedelta(days=1), time.min)
+        query = query.where(AuditEvent.at < end)
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit():
+    form = AuditFilterForm(request.args)
+    events = []
+    if form.validate():
+        events = db.session.execute(audit_query(form).limit(AUDIT_PAGE_SIZE)).all()
+    record_event("audit.viewed", detail=request.query_string.decode()[:200], commit=True)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        events=events,
+        page_size=AUDIT_PAGE_SIZE,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.route("/audit.csv")
+@role_required("admin")
+def audit_csv():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        return render_template(
+            "admin/audit.html", form=form, events=[], page_size=AUDIT_PAGE_SIZE, query=""
+        ), 400
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
+    for event, email in db.session.execute(audit_query(form)):
+        writer.writerow(
+            [
+                event.at.isoformat(timespec="seconds"),
+                email or "",
+                event.role or "",
+                event.action,
+                f"C{event.case_id:06d}" if event.case_id else "",
+                event.outcome,
+                event.detail or "",
+            ]
+        )
+    record_event("audit.exported", detail=request.query_string.decode()[:200], commit=True)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit.csv"},
+    )

@@ -46,6 +46,8 @@ EXPECTED = {
     "review.queue": ({"clinician"}, False),
     "review.case": ({"clinician"}, True),
     "admin.users": ({"admin"}, False),
+    "admin.audit": ({"admin"}, False),
+    "admin.audit_csv": ({"admin"}, False),
 }
 PERSONAS = (
     "anonymous",
