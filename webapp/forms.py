@@ -31,6 +31,13 @@ CONTACT_LABELS = {
     "email": "Email",
     "text": "Text message",
 }
+FINDING_LABELS = {
+    "confirmed": "Confirmed",
+    "not_confirmed": "Not confirmed",
+    "declined": "The parent declined the assessment",
+    "did_not_attend": "The parent did not attend",
+    "awaiting": "Still waiting for the assessment",
+}
 DECISION_LABELS = {
     "refer": "Refer for a formal assessment",
     "no_further_action": "No further action",
@@ -119,7 +126,53 @@ class StartScreeningForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired("Select a questionnaire")],
     )
-    submit = SubmitField("Start with the parent now", widget=GovSubmitInput())
+    mode = RadioField(
+        "How are you recording the answers?",
+        widget=GovRadioInput(),
+        choices=choices(
+            (
+                (
+                    "with-worker",
+                    "With the parent now: you read each question and record the answer",
+                ),
+                ("paper", "From a paper copy the parent has filled in"),
+            )
+        ),
+        default="with-worker",
+        validators=[InputRequired("Select how you are recording the answers")],
+    )
+    submit = SubmitField("Start", widget=GovSubmitInput())
+
+
+class CaseSearchForm(FlaskForm):
+    """Searches by name are posted, not put in the address: no personal data in URLs."""
+
+    search = StringField(
+        "Search by name or reference",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+class OutcomeForm(FlaskForm):
+    domain = RadioField(
+        "Which area was assessed?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the area that was assessed")],
+    )
+    finding = RadioField(
+        "What did the formal assessment find?",
+        widget=GovRadioInput(),
+        choices=choices(FINDING_LABELS.items()),
+        validators=[InputRequired("Select what the assessment found")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=4000, message="Note must be 4000 characters or fewer")],
+    )
+    submit = SubmitField("Record outcome", widget=GovSubmitInput())
 
 
 class InviteForm(FlaskForm):

@@ -3,9 +3,9 @@ communication plan."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from questionnaires import SKIP
 from screening import AIS_CATEGORY_NAMES, builtin_content
@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.forms import (
     AddAdjustmentForm,
     CaseForm,
+    CaseSearchForm,
     ConfirmForm,
     InviteForm,
     QuestionForm,
@@ -40,6 +41,7 @@ from webapp.workflows import (
     screening_questionnaires,
     start_response,
     submit_response,
+    timeline,
 )
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
@@ -53,13 +55,66 @@ def _response_for(case: Case, response_id: int) -> Response:
     return response
 
 
-@bp.route("")
+CASES_PER_PAGE = 50
+STATUS_FILTERS = {
+    "not-screened": ("Not screened yet", Case.flag_level.is_(None)),
+    "awaiting-review": ("Waiting for a clinician", Case.review_state == "awaiting"),
+    "more-information": (
+        "Clinician asked for more information",
+        Case.review_state == "more_information",
+    ),
+}
+FLAG_FILTERS = {
+    "likely": ("Likely", Case.flag_level == "likely"),
+    "possible": ("Possible", Case.flag_level == "possible"),
+    "none": ("No flag", Case.flag_level == "none"),
+}
+SEARCH_KEY = "case_search"
+
+
+@bp.route("", methods=["GET", "POST"])
 @intake_only
 def cases():
-    team_cases = db.session.scalars(
-        select(Case).where(Case.team_id == current_user.team_id).order_by(Case.created_at.desc())
+    """The team's referrals, longest waiting first, filtered by status and flag."""
+    form = CaseSearchForm()
+    if form.validate_on_submit():
+        session[SEARCH_KEY] = (form.search.data or "").strip()
+        return redirect(url_for("intake.cases", **request.args))
+    search = session.get(SEARCH_KEY, "")
+    form.search.data = search
+    status = request.args.get("status", "")
+    flag = request.args.get("flag", "")
+    query = select(Case).where(Case.team_id == current_user.team_id)
+    if status in STATUS_FILTERS:
+        query = query.where(STATUS_FILTERS[status][1])
+    if flag in FLAG_FILTERS:
+        query = query.where(FLAG_FILTERS[flag][1])
+    if search:
+        reference = search.upper().removeprefix("C")
+        by_name = Case.parent_name.ilike(f"%{search}%")
+        query = query.where(
+            or_(by_name, Case.id == int(reference)) if reference.isdigit() else by_name
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = db.session.scalars(
+        query.order_by(Case.created_at.asc(), Case.id.asc())
+        .limit(CASES_PER_PAGE)
+        .offset((page - 1) * CASES_PER_PAGE)
     ).all()
-    return render_template("intake/cases.html", cases=team_cases)
+    return render_template(
+        "intake/cases.html",
+        cases=rows,
+        form=form,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // CASES_PER_PAGE)),
+        status=status,
+        flag=flag,
+        status_filters=STATUS_FILTERS,
+        flag_filters=FLAG_FILTERS,
+        search=search,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,6 +147,7 @@ def case(case_id: int):
     record_event("case.viewed", case_id=case.id, commit=True)
     return render_template(
         "intake/case.html",
+        timeline=timeline(case),
         case=case,
         results=latest_results(case),
         now=utcnow(),
@@ -103,12 +159,12 @@ def case(case_id: int):
 @intake_only
 def start_screening(case_id: int):
     case = case_for_team(case_id)
-    available = {q.id: q for q in screening_questionnaires() if q.kind == "indicator"}
+    available = {q.id: q for q in screening_questionnaires()}
     form = StartScreeningForm()
     form.questionnaire.choices = choices((q.id, q.title) for q in available.values())
     if form.validate_on_submit():
         response = start_response(
-            case, available[form.questionnaire.data], "with-worker", current_user
+            case, available[form.questionnaire.data], form.mode.data, current_user
         )
         first = pages(questionnaire_for(response), {})[0]
         return redirect(

@@ -16,6 +16,7 @@ ROLES = ("intake", "clinician", "admin")
 CONTACT_METHODS = ("phone", "letter", "email", "text")
 RESPONSE_MODES = ("with-worker", "self", "paper")
 DECISIONS = ("refer", "no_further_action", "more_information")
+FINDINGS = ("confirmed", "not_confirmed", "declined", "did_not_attend", "awaiting")
 REVIEW_STATES = ("not_needed", "awaiting", "reviewed", "more_information")
 
 
@@ -79,6 +80,9 @@ class Case(db.Model):
     # When the case joined the review queue; the queue is ordered by waiting time.
     review_requested_at: Mapped[datetime | None] = mapped_column()
     critical_alert: Mapped[bool] = mapped_column(default=False)
+    # The highest flag of the latest screening (none / possible / likely); null until screened.
+    # Kept on the case so the case list can filter and sort without reading every result.
+    flag_level: Mapped[str | None] = mapped_column(String(20))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -91,6 +95,9 @@ class Case(db.Model):
     )
     reviews: Mapped[list[Review]] = relationship(
         back_populates="case", order_by="Review.created_at", cascade="all, delete-orphan"
+    )
+    outcomes: Mapped[list[Outcome]] = relationship(
+        back_populates="case", order_by="Outcome.recorded_at", cascade="all, delete-orphan"
     )
 
     invitations: Mapped[list[Invitation]] = relationship(
@@ -289,6 +296,24 @@ class Review(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="reviews")
     clinician: Mapped[User] = relationship()
+
+
+class Outcome(db.Model):
+    """What a formal assessment found in one domain: the label the scorecards learn from."""
+
+    __tablename__ = "outcome"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    domain: Mapped[str] = mapped_column(String(40))
+    finding: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="outcomes")
+    recorded_by: Mapped[User] = relationship()
 
 
 class AuditEvent(db.Model):

@@ -7,13 +7,15 @@ from flask_login import current_user
 
 from screening import builtin_content
 from webapp.audit import record_event
-from webapp.forms import DecisionForm, choices
+from webapp.forms import FINDING_LABELS, DecisionForm, OutcomeForm, choices
 from webapp.security import case_for_team, role_required
 from webapp.workflows import (
     WorkflowError,
     latest_results,
     questionnaire_for,
+    record_outcome,
     record_review,
+    referred_cases,
     review_queue,
 )
 
@@ -24,7 +26,28 @@ clinician_only = role_required("clinician")
 @bp.route("")
 @clinician_only
 def queue():
-    return render_template("review/queue.html", cases=review_queue(current_user.team_id))
+    waiting = review_queue(current_user.team_id)
+    return render_template(
+        "review/queue.html",
+        cases=waiting,
+        alerts=sum(1 for case in waiting if case.critical_alert),
+        referred=referred_cases(current_user.team_id),
+    )
+
+
+@bp.route("/cases/<int:case_id>/outcomes", methods=["GET", "POST"])
+@clinician_only
+def outcomes(case_id: int):
+    """Record what a formal assessment found, per domain: the labels for learning."""
+    case = case_for_team(case_id)
+    content = builtin_content()
+    form = OutcomeForm()
+    form.domain.choices = choices((d.id, d.name) for d in content.domains.values())
+    if form.validate_on_submit():
+        record_outcome(case, current_user, form.domain.data, form.finding.data, form.note.data)
+        flash("Outcome recorded.")
+        return redirect(url_for("review.case", case_id=case.id))
+    return render_template("review/outcomes.html", case=case, form=form, domains=content.domains)
 
 
 @bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
@@ -53,5 +76,6 @@ def case(case_id: int):
         responses=responses,
         questionnaire_for=questionnaire_for,
         pathways=content.pathways,
+        findings=FINDING_LABELS,
         domains=content.domains,
     )

@@ -4,10 +4,10 @@ these; these call ``screening`` and ``models`` and never render anything."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import builtin_scorecards
 from questionnaires import Item, Questionnaire, builtin_library
@@ -22,8 +22,10 @@ from screening import (
 from webapp.audit import record_event
 from webapp.extensions import db
 from webapp.records import (
+    FINDINGS,
     Answer,
     Case,
+    Outcome,
     Plan,
     PlanItem,
     Response,
@@ -147,6 +149,10 @@ def submit_response(response: Response, user: User | None) -> Screening:
             )
         )
     case = response.case
+    db.session.flush()
+    case.flag_level = highest_level(
+        [FlagView(r.domain, r.flag_level) for r in latest_results(case)]
+    )
     if screening.alerts:
         case.critical_alert = True
     if (screening.alerts or highest_level(list(screening.flags)) == "likely") and (
@@ -296,6 +302,26 @@ def review_queue(team_id: int) -> list[Case]:
     )
 
 
+def referred_cases(team_id: int) -> list[Case]:
+    """Cases whose latest decision was a referral: they wait for assessment outcomes."""
+    latest = (
+        select(Review.case_id, func.max(Review.id).label("review_id"))
+        .join(Case, Case.id == Review.case_id)
+        .where(Case.team_id == team_id)
+        .group_by(Review.case_id)
+        .subquery()
+    )
+    return list(
+        db.session.scalars(
+            select(Case)
+            .join(latest, latest.c.case_id == Case.id)
+            .join(Review, Review.id == latest.c.review_id)
+            .where(Review.decision == "refer")
+            .order_by(Review.created_at.asc())
+        )
+    )
+
+
 def record_review(
     case: Case, clinician: User, decision: str, pathway: str | None, note: str
 ) -> Review:
@@ -313,3 +339,88 @@ def record_review(
     record_event("review.recorded", case_id=case.id, detail=decision)
     db.session.commit()
     return review
+
+
+def record_outcome(
+    case: Case, clinician: User, domain: str, finding: str, note: str | None
+) -> Outcome:
+    """What a formal assessment found: the labels the scorecards learn from."""
+    if domain not in builtin_content().domains or finding not in FINDINGS:
+        raise WorkflowError("Select the domain and what the assessment found")
+    outcome = Outcome(
+        case=case,
+        domain=domain,
+        finding=finding,
+        note=(note or "").strip() or None,
+        recorded_by_id=clinician.id,
+    )
+    db.session.add(outcome)
+    record_event("outcome.recorded", case_id=case.id, detail=f"{domain}: {finding}")
+    db.session.commit()
+    return outcome
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    text: str
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Everything that happened to a case, newest first."""
+    content = builtin_content()
+    entries = [TimelineEntry(case.created_at, "case", "Referral opened")]
+    for response in case.responses:
+        title = (
+            builtin_library().get(response.questionnaire_id, response.questionnaire_version).title
+        )
+        how = {
+            "with-worker": "with the parent",
+            "self": "by the parent through a link",
+            "paper": "from a paper copy",
+        }[response.mode]
+        entries.append(TimelineEntry(response.created_at, "screening", f"{title} started {how}"))
+        if response.submitted_at:
+            entries.append(
+                TimelineEntry(
+                    response.submitted_at, "screening", f"{title} answers sent and scored"
+                )
+            )
+    for invitation in case.invitations:
+        entries.append(TimelineEntry(invitation.created_at, "link", "Private link made"))
+    for plan in case.plans:
+        entries.append(
+            TimelineEntry(plan.created_at, "plan", f"Plan version {plan.version} proposed")
+        )
+        if plan.agreed_at:
+            entries.append(
+                TimelineEntry(plan.agreed_at, "plan", f"Plan version {plan.version} agreed")
+            )
+    decisions = {
+        "refer": "Referred for a formal assessment",
+        "no_further_action": "No further action",
+        "more_information": "Clinician asked for more information",
+    }
+    for review in case.reviews:
+        pathway = f" ({content.pathways[review.pathway].name})" if review.pathway else ""
+        entries.append(
+            TimelineEntry(review.created_at, "review", decisions[review.decision] + pathway)
+        )
+    findings = {
+        "confirmed": "confirmed",
+        "not_confirmed": "not confirmed",
+        "declined": "declined by the parent",
+        "did_not_attend": "did not attend",
+        "awaiting": "awaiting assessment",
+    }
+    for outcome in case.outcomes:
+        entries.append(
+            TimelineEntry(
+                outcome.recorded_at,
+                "outcome",
+                f"Assessment outcome, {content.domains[outcome.domain].name}:"
+                f" {findings[outcome.finding]}",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)

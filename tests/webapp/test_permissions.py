@@ -45,6 +45,7 @@ EXPECTED = {
     "parent.display": ({"parent"}, False),
     "review.queue": ({"clinician"}, False),
     "review.case": ({"clinician"}, True),
+    "review.outcomes": ({"clinician"}, True),
     "admin.users": ({"admin"}, False),
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),

@@ -41,7 +41,11 @@ def answer_all(client, case_url: str, answer_for) -> str:
     page = get_page(client, f"{case_url}/screenings/new")
     response = client.post(
         f"{case_url}/screenings/new",
-        data={"csrf_token": csrf_token(page), "questionnaire": "reading-writing"},
+        data={
+            "csrf_token": csrf_token(page),
+            "questionnaire": "reading-writing",
+            "mode": "with-worker",
+        },
     )
     url = response.headers["Location"]
     questionnaire = builtin_library().get("reading-writing")
@@ -221,3 +225,83 @@ def test_submitting_twice_makes_one_submission(app, client, people):
     assert first.status_code == second.status_code == 302
     with app.app_context():
         assert len(db.session.scalars(select(Result)).all()) == 1
+
+
+def test_clinician_records_outcomes_which_show_on_the_timeline(app, client, people):
+    sign_in_as(client, people["intake"])
+    case_url = open_case(client)
+    check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
+    page = get_page(client, check_url)
+    client.post(check_url, data={"csrf_token": csrf_token(page)})
+    sign_in_as(client, people["clinician"])
+    review_url = get_page(client, "/review").select_one("table a")["href"]
+    page = get_page(client, review_url)
+    post_page(
+        client,
+        review_url,
+        {
+            "csrf_token": csrf_token(page),
+            "decision": "refer",
+            "pathway": "dyslexia-assessment",
+            "note": "Refer.",
+        },
+    )
+    page = get_page(client, "/review")
+    outcome_url = page.select_one("a[href$='/outcomes']")["href"]
+    page = get_page(client, outcome_url)
+    page = post_page(client, outcome_url, {"csrf_token": csrf_token(page), "domain": "literacy"})
+    assert "Select what the assessment found" in page.get_text()
+    page = post_page(
+        client,
+        outcome_url,
+        {
+            "csrf_token": csrf_token(page),
+            "domain": "literacy",
+            "finding": "confirmed",
+            "note": "Dyslexia confirmed",
+        },
+    )
+    assert "Reading and writing: Confirmed" in page.get_text()
+
+    sign_in_as(client, people["intake"])
+    timeline = [
+        li.get_text(" ", strip=True) for li in get_page(client, case_url).select(".app-timeline li")
+    ]
+    assert "Assessment outcome, Reading and writing: confirmed" in timeline[0]
+    assert "Referred for a formal assessment (Dyslexia assessment)" in timeline[1]
+    assert timeline[-1].endswith("Referral opened")
+
+
+def test_paper_copies_are_recorded_as_paper(app, client, people):
+    sign_in_as(client, people["intake"])
+    case_url = open_case(client)
+    page = get_page(client, f"{case_url}/screenings/new")
+    client.post(
+        f"{case_url}/screenings/new",
+        data={"csrf_token": csrf_token(page), "questionnaire": "reading-writing", "mode": "paper"},
+    )
+    with app.app_context():
+        from webapp.records import Response
+
+        assert db.session.scalars(select(Response)).one().mode == "paper"
+    assert "Reading and writing started from a paper copy" in get_page(client, case_url).get_text()
+
+
+def test_case_list_filters_by_flag_and_searches_by_name_without_putting_it_in_the_url(
+    app, client, people
+):
+    sign_in_as(client, people["intake"])
+    first = open_case(client, parent_name="Alex Likely")
+    check_url = answer_all(client, first, lambda item: item.option_values[-1])
+    client.post(check_url, data={"csrf_token": csrf_token(get_page(client, check_url))})
+    open_case(client, parent_name="Bo Unscreened")
+
+    names = lambda page: [a.get_text() for a in page.select("tbody a")]  # noqa: E731
+    assert names(get_page(client, "/cases")) == ["Alex Likely", "Bo Unscreened"]
+    assert names(get_page(client, "/cases?flag=likely")) == ["Alex Likely"]
+    assert names(get_page(client, "/cases?status=not-screened")) == ["Bo Unscreened"]
+
+    page = get_page(client, "/cases")
+    response = client.post("/cases", data={"csrf_token": csrf_token(page), "search": "bo un"})
+    assert "bo" not in response.headers["Location"].lower()
+    assert names(get_page(client, response.headers["Location"])) == ["Bo Unscreened"]
