@@ -199,6 +199,10 @@ class _Checker:
         options = self.options(data, iid, item_type)
         enable_when = self.enable_when(data, iid)
         minimum, maximum = data.get("min"), data.get("max")
+        meta = data.get("meta", {})
+        if not isinstance(meta, dict):
+            self.problem("item 'meta' must be a mapping", data=data, key="meta", item=iid)
+            meta = {}
         if prompt is None:
             return None
         return Item(
@@ -212,6 +216,7 @@ class _Checker:
             summary=self.text(data, "summary", required=False, item=iid),
             minimum=minimum if isinstance(minimum, (int, float)) else None,
             maximum=maximum if isinstance(maximum, (int, float)) else None,
+            meta={str(k): str(v) for k, v in meta.items()},
         )
 
     def options(self, data: dict, iid: str, item_type: str) -> tuple[Option, ...]:

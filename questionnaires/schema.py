@@ -52,6 +52,9 @@ class Item:
     summary: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    # Extra data the item carries, like Option.meta. For a text item in a preferences
+    # questionnaire, ``preference: language`` turns the answer "Polish" into "language:polish".
+    meta: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def option_values(self) -> tuple[str, ...]:
