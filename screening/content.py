@@ -53,6 +53,8 @@ class Adjustment:
     ais_category: str
     snomed_code: str | None = None
     snomed_display: str | None = None
+    # The same action said to the parent in easy read ("We will phone you before ...").
+    parent_text: str | None = None
 
     @property
     def ais_category_name(self) -> str:
@@ -181,6 +183,7 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
             ais_category=entry["ais_category"],
             snomed_code=code,
             snomed_display=_clean(snomed["display"]) if snomed.get("display") else None,
+            parent_text=_clean(entry["parent_text"]) if entry.get("parent_text") else None,
         )
 
     rules = []

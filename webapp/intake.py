@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from questionnaires import SKIP
 from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.audit import record_event
+from webapp.documents import render_pdf
 from webapp.extensions import db
 from webapp.forms import (
     AddAdjustmentForm,
@@ -363,3 +364,24 @@ def revoke(case_id: int, invitation_id: int):
         revoke_invitation(invitation)
         flash("The link is closed. The parent can no longer use it.")
     return redirect(url_for("intake.case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/plan/<version>.pdf")
+@intake_only
+def plan_pdf(case_id: int, version: str):
+    """The plan to print: what staff do and why, or the parent's copy in easy read."""
+    case = case_for_team(case_id)
+    if version not in ("staff", "easy-read"):
+        abort(404)
+    plan = case.agreed_plan or case.draft_plan
+    if plan is None:
+        abort(404)
+    record_event("plan.exported", case_id=case.id, detail=f"{version} pdf", commit=True)
+    template = "documents/plan_staff.html" if version == "staff" else "documents/plan_parent.html"
+    return render_pdf(
+        template,
+        filename=f"plan-{case.reference}-{version}.pdf",
+        case=case,
+        plan=plan,
+        ais_names=AIS_CATEGORY_NAMES,
+    )

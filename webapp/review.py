@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from screening import builtin_content
 from webapp.audit import record_event
-from webapp.forms import FINDING_LABELS, DecisionForm, OutcomeForm, choices
+from webapp.documents import render_pdf
+from webapp.forms import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
+from webapp.records import utcnow
 from webapp.security import case_for_team, role_required
 from webapp.workflows import (
     WorkflowError,
@@ -78,4 +80,24 @@ def case(case_id: int):
         pathways=content.pathways,
         findings=FINDING_LABELS,
         domains=content.domains,
+    )
+
+
+@bp.route("/cases/<int:case_id>/summary.pdf")
+@clinician_only
+def summary_pdf(case_id: int):
+    """A referral summary to send with a referral for formal assessment."""
+    case = case_for_team(case_id)
+    content = builtin_content()
+    record_event("summary.exported", case_id=case.id, commit=True)
+    return render_pdf(
+        "documents/referral_summary.html",
+        filename=f"referral-summary-{case.reference}.pdf",
+        case=case,
+        review=case.reviews[-1] if case.reviews else None,
+        results=latest_results(case),
+        domains=content.domains,
+        pathways=content.pathways,
+        decisions=DECISION_LABELS,
+        printed=utcnow(),
     )

@@ -34,6 +34,7 @@ EXPECTED = {
     "intake.add_plan_item": ({"intake"}, True),
     "intake.agree": ({"intake"}, True),
     "intake.invite": ({"intake"}, True),
+    "intake.plan_pdf": ({"intake"}, True),
     "intake.revoke": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
@@ -46,6 +47,7 @@ EXPECTED = {
     "review.queue": ({"clinician"}, False),
     "review.case": ({"clinician"}, True),
     "review.outcomes": ({"clinician"}, True),
+    "review.summary_pdf": ({"clinician"}, True),
     "admin.users": ({"admin"}, False),
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),
@@ -131,6 +133,8 @@ def url_for_rule(app, rule, world) -> str:
     for name in rule.arguments:
         if rule.endpoint == "intake.remove_plan_item" and name == "item_id":
             values[name] = world["plan_item"]
+        elif name == "version":
+            values[name] = "staff"
         else:
             values[name] = world["args"][name]
     with app.test_request_context():
