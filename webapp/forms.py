@@ -184,14 +184,6 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Make the private link", widget=GovSubmitInput())
 
 
-class QuestionForm(FlaskForm):
-    answer = RadioField(
-        widget=GovRadioInput(),
-        validators=[InputRequired("Select an answer, or I'd rather not say")],
-    )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
-
-
 class ConfirmForm(FlaskForm):
     """A button that changes state: only its CSRF token is checked."""
 

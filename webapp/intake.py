@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 
 from questionnaires import SKIP
 from screening import AIS_CATEGORY_NAMES, builtin_content
+from webapp.answering import answer_form
 from webapp.audit import record_event
 from webapp.documents import render_pdf
 from webapp.extensions import db
@@ -18,7 +19,6 @@ from webapp.forms import (
     CaseSearchForm,
     ConfirmForm,
     InviteForm,
-    QuestionForm,
     RemoveAdjustmentForm,
     StartScreeningForm,
     choices,
@@ -30,6 +30,7 @@ from webapp.workflows import (
     WorkflowError,
     add_adjustment,
     agree_plan,
+    asked_for,
     editable_plan,
     first_unanswered,
     latest_results,
@@ -57,6 +58,12 @@ def _response_for(case: Case, response_id: int) -> Response:
 
 
 CASES_PER_PAGE = 50
+WORKER_MESSAGES = {
+    "choose": "Select an answer, or I'd rather not say",
+    "enter": "Enter an answer, or choose I'd rather not say",
+    "number": "Enter a number",
+    "too_long": "Answer must be 500 characters or fewer",
+}
 STATUS_FILTERS = {
     "not-screened": ("Not screened yet", Case.flag_level.is_(None)),
     "awaiting-review": ("Waiting for a clinician", Case.review_state == "awaiting"),
@@ -189,14 +196,11 @@ def question(case_id: int, response_id: int, item_id: str):
     item = next((i for i in asked if i.id == item_id), None)
     if item is None:
         abort(404)
-    form = QuestionForm()
-    form.answer.choices = choices(
-        [(o.value, o.label) for o in item.options] + [(SKIP, "I'd rather not say")]
-    )
-    if request.method == "GET" and item.id in answers:
+    form = answer_form(item, skip_label="I'd rather not say", messages=WORKER_MESSAGES)
+    if request.method == "GET" and item.id in answers and answers[item.id] != SKIP:
         form.answer.data = answers[item.id]
     if form.validate_on_submit():
-        save_answer(response, item.id, form.answer.data)
+        save_answer(response, item.id, form.answer_value())
         answers = response.answer_map
         following = next_page(questionnaire, answers, item.id)
         if following is None or request.args.get("change"):
@@ -265,12 +269,14 @@ def result(case_id: int, response_id: int):
     if response.status != "submitted":
         return redirect(url_for("intake.check_answers", case_id=case.id, response_id=response.id))
     record_event("result.viewed", case_id=case.id, commit=True)
+    questionnaire = questionnaire_for(response)
     return render_template(
         "intake/result.html",
         case=case,
         response=response,
-        questionnaire=questionnaire_for(response),
+        questionnaire=questionnaire,
         domains=builtin_content().domains,
+        asked=asked_for(questionnaire, response.answer_map),
     )
 
 

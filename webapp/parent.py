@@ -23,17 +23,25 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput
 from wtforms import BooleanField, RadioField, SubmitField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired
 
 from questionnaires import SKIP, Item, Questionnaire
 from screening import alerts_for_answer
+from webapp.answering import answer_form
 from webapp.audit import record_event
 from webapp.extensions import db, limiter
 from webapp.forms import choices
 from webapp.invitations import find_invitation, questionnaires_of, responses_of
 from webapp.records import Case, Invitation, utcnow
 from webapp.security import public
-from webapp.workflows import WorkflowError, first_unanswered, pages, save_answer, submit_response
+from webapp.workflows import (
+    WorkflowError,
+    asked_for,
+    first_unanswered,
+    pages,
+    save_answer,
+    submit_response,
+)
 
 bp = Blueprint("parent", __name__, url_prefix="/p")
 SESSION_KEY = "parent_invitation"
@@ -53,13 +61,6 @@ class ConsentForm(FlaskForm):
         validators=[DataRequired(_l("Tick the box to say you want to start"))],
     )
     submit = SubmitField(_l("Start"), widget=GovSubmitInput())
-
-
-class AnswerForm(FlaskForm):
-    answer = RadioField(
-        validators=[InputRequired(_l("Choose an answer. You can choose I'd rather not say."))]
-    )
-    submit = SubmitField(_l("Continue"), widget=GovSubmitInput())
 
 
 class SendForm(FlaskForm):
@@ -204,15 +205,23 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         abort(404)
     questionnaire, item = steps[position]
     response = responses_of(invitation)[questionnaire.id]
-    form = AnswerForm()
-    form.answer.choices = choices(
-        [(o.value, o.label) for o in item.options] + [(SKIP, _("I'd rather not say"))]
+    form = answer_form(
+        item,
+        skip_label=_("I'd rather not say"),
+        messages={
+            "choose": _("Choose an answer. You can choose I'd rather not say."),
+            "enter": _("Type an answer. Or choose I'd rather not say."),
+            "number": _("Type a number, like 3."),
+            "too_long": _("Your answer is too long. Use 500 letters or fewer."),
+        },
     )
-    if request.method == "GET":
-        form.answer.data = response.answer_map.get(item.id)
+    saved = response.answer_map.get(item.id)
+    if request.method == "GET" and saved != SKIP:
+        form.answer.data = saved
     if form.validate_on_submit():
-        save_answer(response, item.id, form.answer.data, seq=_now_seq())
-        if _raise_alerts(invitation, questionnaire, item, form.answer.data):
+        value = form.answer_value()
+        save_answer(response, item.id, value, seq=_now_seq())
+        if _raise_alerts(invitation, questionnaire, item, value):
             return redirect(url_for("parent.help", next=_next_url(invitation, questionnaire, item)))
         if request.args.get("change"):
             return redirect(url_for("parent.check"))
@@ -329,13 +338,11 @@ def check(invitation: Invitation):
 @bp.route("/done")
 @parent_required
 def done(invitation: Invitation):
+    responses = responses_of(invitation)
     preferences = [
-        item.label_for(answer)
+        label
         for questionnaire in questionnaires_of(invitation)
-        if questionnaire.kind == "preferences"
-        for item in questionnaire.items
-        for answer in [responses_of(invitation)[questionnaire.id].answer_map.get(item.id)]
-        if answer not in (None, SKIP, "no")
+        for label in asked_for(questionnaire, responses[questionnaire.id].answer_map)
     ]
     return render_template("parent/done.html", preferences=preferences, invitation=invitation)
 

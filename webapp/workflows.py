@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from models import builtin_scorecards
-from questionnaires import Item, Questionnaire, builtin_library
+from questionnaires import SKIP, Item, Questionnaire, builtin_library
 from screening import (
     Screening,
     builtin_content,
@@ -19,6 +19,7 @@ from screening import (
     propose_plan,
     score_response,
 )
+from screening.preferences import preferences_from_answers
 from webapp.audit import record_event
 from webapp.extensions import db
 from webapp.records import (
@@ -191,13 +192,46 @@ class FlagView:
         return self.level != "none"
 
 
+def stated_preferences(case: Case) -> list[str]:
+    """What the parent asked for: contact details at referral, then their own answers to any
+    preferences questionnaire (the newest submitted one)."""
+    preferences = preferences_from_contact(case.contact_method, case.language)
+    newest: dict[str, Response] = {}
+    for response in case.responses:
+        if response.status == "submitted":
+            newest[response.questionnaire_id] = response
+    for response in newest.values():
+        questionnaire = questionnaire_for(response)
+        if questionnaire.kind == "preferences":
+            for preference in preferences_from_answers(questionnaire, response.answer_map):
+                if preference not in preferences:
+                    preferences.append(preference)
+    return preferences
+
+
+def asked_for(questionnaire: Questionnaire, answers: dict[str, str]) -> list[str]:
+    """The answers of a preferences questionnaire that ask for something, as the parent saw
+    them (for the parent's confirmation page and the worker's result page)."""
+    if questionnaire.kind != "preferences":
+        return []
+    labels = []
+    for item in questionnaire.enabled_items(answers):
+        answer = answers.get(item.id)
+        if answer is None or answer == SKIP:
+            continue
+        option = item.option(answer)
+        if option is None or option.meta:
+            labels.append(
+                f"{item.summary or item.prompt}: {answer}" if option is None else option.label
+            )
+    return labels
+
+
 def propose_new_plan(case: Case) -> Plan:
     """A new draft from the rules, keeping what workers added to the last plan."""
     content = builtin_content()
     flags = [FlagView(r.domain, r.flag_level) for r in latest_results(case)]
-    proposed = propose_plan(
-        flags, preferences_from_contact(case.contact_method, case.language), content
-    )
+    proposed = propose_plan(flags, stated_preferences(case), content)
     previous = case.plans[-1] if case.plans else None
     draft = case.draft_plan
     if draft is None:

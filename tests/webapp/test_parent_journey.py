@@ -375,3 +375,44 @@ def test_pseudo_locale_finds_no_hard_coded_parent_text(app, client, setup, monke
 def test_the_pseudo_locale_check_catches_a_hard_coded_string():
     html = "<html><head><title>⟦Hi⟧</title></head><body><p>⟦Fine⟧</p><p>Oops</p></body></html>"
     assert untranslated_text(html) == ["Oops"]
+
+
+def test_parent_states_preferences_including_a_typed_language_and_they_shape_the_plan(
+    app, client, setup
+):
+    preferences = builtin_library().get("communication-preferences")
+    link = make_link(app, setup["case"], [preferences])
+    url = open_and_consent(client, link)
+    wanted = {"cp_contact": "text", "cp_read_aloud": "yes", "cp_interpreter": "spoken"}
+    while url != "/p/check":
+        page = get_page(client, url)
+        item_id = url.rsplit("/", 1)[1]
+        item = preferences.item(item_id)
+        if item.type == "text":
+            assert page.select_one("input#answer[type=text]") is not None
+            page = post_page(client, url, {"csrf_token": csrf_token(page), "answer": " "})
+            assert "Type an answer. Or choose I'd rather not say." in page.get_text()
+            data = {"answer": "Polish"}
+        elif item_id in wanted:
+            data = {"answer": wanted[item_id]}
+        else:
+            data = {"skip": "y"}  # the skip button works on radio pages too
+            page = post_page(client, url, {"csrf_token": csrf_token(page)})
+            assert "Choose an answer. You can choose I'd rather not say." in page.get_text()
+        url = client.post(url, data={"csrf_token": csrf_token(page), **data}).headers["Location"]
+    page = get_page(client, "/p/check")
+    assert "Polish" in page.get_text()
+    client.post("/p/check", data={"csrf_token": csrf_token(page)})
+    page = get_page(client, "/p/done")
+    assert "What you asked for" in page.get_text()
+    assert "Yes, read letters to me" in page.get_text()
+
+    with app.app_context():
+        from webapp.records import Plan
+
+        plan = db.session.scalars(select(Plan)).one()
+        proposed = {item.adjustment_id for item in plan.items}
+        assert {"contact-by-text", "read-documents-aloud", "language-interpreter"} <= proposed
+        answers = db.session.scalars(select(Response)).one().answer_map
+        assert answers["cp_language"] == "Polish"
+        assert answers["cp_phone_first"] == "skip"
