@@ -416,3 +416,33 @@ def test_parent_states_preferences_including_a_typed_language_and_they_shape_the
         answers = db.session.scalars(select(Response)).one().answer_map
         assert answers["cp_language"] == "Polish"
         assert answers["cp_phone_first"] == "skip"
+
+
+def test_a_safety_answer_shows_help_at_once_and_alerts_the_worker(app, client, setup):
+    mood = builtin_library().get("mood-worry")
+    link = make_link(app, setup["case"], [mood])
+    open_and_consent(client, link)
+    url = "/p/questions/mood-worry/mo_hurt_self"
+    page = get_page(client, url)
+    response = client.post(url, data={"csrf_token": csrf_token(page), "answer": "some_days"})
+    assert response.headers["Location"].startswith("/p/help")
+    page = get_page(client, response.headers["Location"])
+    text = page.get_text(" ")
+    assert "We have told your social worker" in text
+    assert "Call 999." in text and "116 123" in text
+    assert page.select_one("main a")["href"].startswith("/p/")  # goes on with the questions
+
+    with app.app_context():
+        case = db.session.get(Case, setup["case"])
+        assert case.critical_alert and case.review_state == "awaiting"
+        actions = [e.action for e in db.session.scalars(select(AuditEvent))]
+        assert "parent.critical_answer" in actions
+
+    worker = app.test_client()
+    sign_in_as(worker, setup["intake"])
+    alert = get_page(worker, f"/cases/{setup['case']}").select_one("[data-testid=safety-alert]")
+    assert "needs a safety check today" in alert.get_text()
+
+    # The help page never sends a parent to another site.
+    page = get_page(client, "/p/help?next=https://evil.example/")
+    assert page.select_one("main a")["href"].startswith("/p/")
