@@ -291,13 +291,17 @@ def scorecard_from_dict(data: Any, library: Library, *, source: str = "<scorecar
         reach_min = sum(min([0.0, *t.values()]) for t in points.values())
         if method == "proportion":
             reach_min, reach_max = (reach_min / reach_max if reach_max else 0.0), 1.0
+        raw_bands = {
+            str(entry.get("name")): entry for entry in data["bands"] if isinstance(entry, dict)
+        }
         for band in bands[1:]:
             if band.min > reach_max or band.min <= reach_min:
+                entry = raw_bands.get(band.name)
                 problem(
                     f"the cut-off {band.min} of band '{band.name}' cannot be reached "
                     f"(scores run from {_plain(reach_min)} to {_plain(reach_max)})",
-                    data,
-                    "bands",
+                    entry if entry is not None else data,
+                    "min" if entry is not None else "bands",
                 )
     if problems:
         raise ScorecardError(problems)
@@ -379,6 +383,9 @@ def _bands(raw: Any, problem) -> list[Band]:
         flag = entry.get("flag", "none")
         if flag not in FLAG_LEVELS:
             problem(f"band flag '{flag}' must be one of {', '.join(FLAG_LEVELS)}", entry, "flag")
+        if isinstance(entry["min"], bool) or not isinstance(entry["min"], (int, float)):
+            problem("a band's 'min' must be a number", entry, "min")
+            continue
         bands.append(Band(str(entry["name"]), str(entry["label"]), float(entry["min"]), flag))
     if [b.min for b in bands] != sorted(b.min for b in bands) or len({b.min for b in bands}) != len(
         bands

@@ -64,6 +64,9 @@ class _Checker:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[Problem] = []
+        # The line where each item starts, and where its gate is, for later messages.
+        self.item_lines: dict[str, int] = {}
+        self.gate_lines: dict[str, int | None] = {}
 
     def problem(self, message: str, *, data: Any = None, key: str | None = None, item=None):
         self.problems.append(Problem(self.source, message, item=item, line=line_of(data, key)))
@@ -88,11 +91,15 @@ class _Checker:
             self.problem(
                 f"id '{qid}' must be lower-case letters, digits, '-' or '_'", data=data, key="id"
             )
-        version = data.get("version")
-        version = str(version) if isinstance(version, (str, int, float)) else None
-        if version is None:
+        raw_version = data.get("version")
+        version = str(raw_version) if isinstance(raw_version, (str, int, float)) else None
+        if raw_version is None:
             self.problem("'version' is missing", data=data)
-        elif not _VERSION.match(version):
+        elif version is None:
+            self.problem(
+                'version must be text like "1.0", not a list or a mapping', data=data, key="version"
+            )
+        if version is not None and not _VERSION.match(version):
             self.problem(
                 f"version '{version}' must look like 1, 1.2 or 1.2.3", data=data, key="version"
             )
@@ -143,6 +150,7 @@ class _Checker:
             basis=self.text(data, "basis", required=False) or "",
             licence=self.text(data, "licence", required=False) or "",
             source=self.source,
+            item_lines=dict(self.item_lines),
         )
 
     def section(self, data: Any, seen_items: dict, seen_sections: set) -> Section | None:
@@ -187,6 +195,8 @@ class _Checker:
                 f"duplicate item id (first used on line {seen[iid]})", data=data, key="id", item=iid
             )
         seen[iid] = line_of(data)
+        if line_of(data) is not None:
+            self.item_lines.setdefault(iid, line_of(data))
         item_type = data.get("type", "choice")
         if item_type not in ITEM_TYPES:
             self.problem(
@@ -199,6 +209,11 @@ class _Checker:
         options = self.options(data, iid, item_type)
         enable_when = self.enable_when(data, iid)
         minimum, maximum = data.get("min"), data.get("max")
+        for key, bound in (("min", minimum), ("max", maximum)):
+            if bound is not None and (
+                isinstance(bound, bool) or not isinstance(bound, (int, float))
+            ):
+                self.problem(f"'{key}' must be a number", data=data, key=key, item=iid)
         meta = data.get("meta", {})
         if not isinstance(meta, dict):
             self.problem("item 'meta' must be a mapping", data=data, key="meta", item=iid)
@@ -286,6 +301,7 @@ class _Checker:
         raw = data.get("enable_when")
         if raw is None:
             return ()
+        self.gate_lines[iid] = line_of(data, "enable_when")
         raw_list = raw if isinstance(raw, list) else [raw]
         conditions = []
         for condition in raw_list:
@@ -322,17 +338,25 @@ class _Checker:
                 for condition in item.enable_when:
                     gate = earlier.get(condition.item)
                     if gate is None:
-                        self.problem(
-                            f"'enable_when' refers to item '{condition.item}', which is not an "
-                            "earlier item of this questionnaire",
-                            item=item.id,
+                        self.problems.append(
+                            Problem(
+                                self.source,
+                                f"'enable_when' refers to item '{condition.item}', which is not "
+                                "an earlier item of this questionnaire",
+                                item=item.id,
+                                line=self.gate_lines.get(item.id),
+                            )
                         )
                     elif gate.options:
                         unknown = sorted(condition.values - set(gate.option_values))
                         if unknown:
-                            self.problem(
-                                f"'enable_when' waits for answer(s) {', '.join(unknown)} that "
-                                f"item '{gate.id}' does not offer",
-                                item=item.id,
+                            self.problems.append(
+                                Problem(
+                                    self.source,
+                                    f"'enable_when' waits for answer(s) {', '.join(unknown)} "
+                                    f"that item '{gate.id}' does not offer",
+                                    item=item.id,
+                                    line=self.gate_lines.get(item.id),
+                                )
                             )
                 earlier[item.id] = item

@@ -98,6 +98,9 @@ class Questionnaire:
     basis: str = ""
     licence: str = ""
     source: str = ""
+    # The line where each item starts in its YAML file (empty for data from elsewhere), so a
+    # checker can point at the line to fix. Not part of the questionnaire's identity.
+    item_lines: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> str:
