@@ -5,18 +5,27 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
 from sqlalchemy import select
-from wtforms import DateField, StringField, SubmitField
-from wtforms.validators import Optional, Regexp
+from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from webapp.audit import record_event
+from webapp.data_protection import erase_case, subject_record
+from webapp.documents import render_pdf
 from webapp.extensions import db
-from webapp.records import AuditEvent, User
+from webapp.forms import choices
+from webapp.records import AuditEvent, Case, User, utcnow
 from webapp.security import role_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -43,6 +52,74 @@ class AuditFilterForm(FlaskForm):
         "To (YYYY-MM-DD)", widget=GovTextInput(), validators=[Optional()], format="%Y-%m-%d"
     )
     submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+CASE_REFERENCE = Regexp(r"^[Cc]?\d{1,9}$", message="Enter a case reference like C000123")
+
+
+class SubjectAccessForm(FlaskForm):
+    case = StringField(
+        "Case reference",
+        widget=GovTextInput(),
+        description="For example, C000123.",
+        validators=[InputRequired("Enter a case reference"), CASE_REFERENCE],
+    )
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        description="For example, the request number. Do not include names.",
+        validators=[InputRequired("Enter the reason"), Length(max=200)],
+    )
+    action = RadioField(
+        "What do you want to do?",
+        widget=GovRadioInput(),
+        choices=choices(
+            (
+                ("json", "Export as data (JSON)"),
+                ("pdf", "Export as a readable document (PDF)"),
+                ("erase", "Erase this record: it was made by mistake"),
+            )
+        ),
+        validators=[InputRequired("Select what you want to do")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+@bp.route("/subject-access", methods=["GET", "POST"])
+@role_required("admin")
+def subject_access():
+    """The one audited way an admin reads a parent's data: export it, or erase a mistake."""
+    form = SubjectAccessForm()
+    if form.validate_on_submit():
+        case = db.session.get(Case, int(form.case.data.lstrip("Cc")))
+        if case is None:
+            form.case.errors = ["There is no case with that reference"]
+        elif form.action.data == "erase":
+            erase_case(case, form.reason.data)
+            flash(f"Case {case.reference} and everything under it has been erased.")
+            return redirect(url_for("admin.subject_access"))
+        else:
+            record = subject_record(case)
+            download = f"subject-access-{case.reference}"
+            record_event(
+                "subject_access.exported",
+                case_id=case.id,
+                detail=f"{form.action.data}: {form.reason.data.strip()[:200]}",
+                commit=True,
+            )
+            if form.action.data == "pdf":
+                return render_pdf(
+                    "documents/subject_access.html",
+                    filename=f"subject-access-{case.reference}.pdf",
+                    record=record,
+                    produced=utcnow().strftime("%-d %B %Y"),
+                )
+            return Response(
+                json.dumps(record, indent=2, ensure_ascii=False),
+                mimetype="application/json",
+                headers={"Content-Disposition": f'attachment; filename="{download}.json"'},
+            )
+    return render_template("admin/subject_access.html", form=form)
 
 
 @bp.route("/users")

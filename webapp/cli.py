@@ -140,6 +140,54 @@ def register(app: Flask) -> None:
         with current_app.test_request_context():
             click.echo(invitation_link(token))
 
+    @app.cli.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+    def purge_command(dry_run: bool):
+        """Delete records past their retention period (cases on legal hold stay)."""
+        from webapp.data_protection import purge_expired
+
+        done = purge_expired(dry_run=dry_run)
+        verb = "Would delete" if dry_run else "Deleted"
+        for line in done:
+            click.echo(f"{verb} {line}")
+        click.echo(f"{verb} {len(done)} record group(s).")
+
+    @app.cli.command("legal-hold")
+    @click.argument("case_id", type=int)
+    @click.option("--off", is_flag=True, help="Lift the hold.")
+    def legal_hold_command(case_id: int, off: bool):
+        """Put a case on legal hold (the purge never deletes it), or lift the hold."""
+        from webapp.audit import record_event
+
+        case = db.session.get(Case, case_id)
+        if case is None:
+            raise click.ClickException(f"There is no case {case_id}.")
+        case.legal_hold = not off
+        record_event("legal_hold." + ("lifted" if off else "set"), case_id=case_id)
+        db.session.commit()
+        click.echo(f"Case {case.reference}: legal hold {'lifted' if off else 'set'}.")
+
+    @app.cli.command("subject-access")
+    @click.argument("case_id", type=int)
+    @click.option("--out", type=click.Path(dir_okay=False), required=True)
+    @click.option("--reason", required=True, help="Why (e.g. the request number). No names.")
+    def subject_access_command(case_id: int, out: str, reason: str):
+        """Export everything held about the parent of a case as JSON."""
+        import json
+
+        from webapp.audit import record_event
+        from webapp.data_protection import subject_record
+
+        case = db.session.get(Case, case_id)
+        if case is None:
+            raise click.ClickException(f"There is no case {case_id}.")
+        with open(out, "w", encoding="utf-8") as handle:
+            json.dump(subject_record(case), handle, indent=2, ensure_ascii=False)
+        record_event(
+            "subject_access.exported", case_id=case_id, detail=f"cli: {reason[:200]}", commit=True
+        )
+        click.echo(f"Wrote {out}")
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", type=click.Choice(ROLES), required=True)

@@ -51,6 +51,12 @@ def load_config(overrides: dict | None = None) -> dict:
             ("NHS 111, for urgent help with your mental health", "Call 111 and choose option 2."),
         ],
         "BABEL_DEFAULT_LOCALE": "en",
+        # How long records are kept (days). A case on legal hold is never purged.
+        "RETENTION_DAYS": {
+            "case": int(os.environ.get("RETENTION_CASE_DAYS", str(6 * 365))),
+            "invitation": int(os.environ.get("RETENTION_LINK_DAYS", "90")),
+            "audit_event": int(os.environ.get("RETENTION_AUDIT_DAYS", str(7 * 365))),
+        },
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "WTF_CSRF_TIME_LIMIT": None,
     }

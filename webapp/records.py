@@ -7,7 +7,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -83,6 +83,8 @@ class Case(db.Model):
     # The highest flag of the latest screening (none / possible / likely); null until screened.
     # Kept on the case so the case list can filter and sort without reading every result.
     flag_level: Mapped[str | None] = mapped_column(String(20))
+    # A legal hold stops the retention purge deleting this case.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

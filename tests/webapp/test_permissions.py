@@ -51,6 +51,7 @@ EXPECTED = {
     "admin.users": ({"admin"}, False),
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),
+    "admin.subject_access": ({"admin"}, False),
 }
 PERSONAS = (
     "anonymous",
