@@ -192,6 +192,7 @@ def check_sentences(where: str, text: str, *, avoid: Iterable[str] = AVOID_WORDS
         explained = index + 1 < len(sentences) and _EXPLAINS.search(sentences[index + 1])
         if explained:
             continue
+        jargon = [match.span() for match in pattern.finditer(sentence)]
         for match in pattern.finditer(sentence):
             findings.append(
                 Finding(
@@ -204,7 +205,8 @@ def check_sentences(where: str, text: str, *, avoid: Iterable[str] = AVOID_WORDS
             )
         for match in _ACRONYM.finditer(sentence):
             acronym = match.group(0).rstrip("s")
-            if acronym not in KNOWN_ACRONYMS and acronym != "I":
+            already = any(start <= match.start() < end for start, end in jargon)
+            if acronym not in KNOWN_ACRONYMS and not already:
                 findings.append(
                     Finding(
                         where,

@@ -133,3 +133,8 @@ def test_a_questionnaire_full_of_hard_words_fails_as_a_whole(tmp_path):
     rules = {f.rule for f in report.findings}
     assert {"grade", "questionnaire-grade", "smog"} <= rules
     assert report.worst_items[0].measure.fk_grade > MAX_ITEM_GRADE
+
+
+def test_a_word_to_avoid_that_is_also_an_acronym_is_reported_once():
+    findings = check_texts({"page": "Some parents have ADHD."})
+    assert [(f.rule, f.message.split()[0]) for f in findings] == [("avoid-word", "'ADHD'")]
