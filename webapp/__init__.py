@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from webapp.assets import init_assets
 from webapp.config import INSTANCE_DIR, load_config
-from webapp.database import MIGRATIONS_DIR, configure_sqlite
+from webapp.database import MIGRATIONS_DIR, configure_sqlite, protect_sql_logs
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 
@@ -46,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     limiter.init_app(app)
     babel.init_app(app)
+    protect_sql_logs()
     with app.app_context():
         configure_sqlite(db.engine)
 

@@ -57,7 +57,8 @@ def load_config(overrides: dict | None = None) -> dict:
             "invitation": int(os.environ.get("RETENTION_LINK_DAYS", "90")),
             "audit_event": int(os.environ.get("RETENTION_AUDIT_DAYS", str(7 * 365))),
         },
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters keeps bound values (names, answers) out of logs and error messages.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": None,
     }
     config.update(overrides or {})

@@ -4,6 +4,7 @@ failing with "database is locked" (WAL and busy_timeout alone lost a third of th
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -14,6 +15,20 @@ from sqlalchemy.engine import Engine
 from webapp.extensions import db
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
+
+
+class _NoRowData(logging.Filter):
+    """SQLAlchemy's DEBUG logging prints result rows, which hold personal data: drop them,
+    keeping the SQL statements, so debug logging stays safe to switch on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(("Row ", "Col "))
+
+
+def protect_sql_logs() -> None:
+    logger = logging.getLogger("sqlalchemy.engine.Engine")
+    if not any(isinstance(f, _NoRowData) for f in logger.filters):
+        logger.addFilter(_NoRowData())
 
 
 def configure_sqlite(engine: Engine) -> None:
