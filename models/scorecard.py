@@ -117,11 +117,16 @@ class Scorecard:
         return chosen
 
     def score(self, answers: Mapping[str, str | None]) -> ScoreResult:
-        """Score answers (item id -> option value; None or SKIP when not given)."""
+        """Score answers: item id -> option value, with None or SKIP for a question asked but
+        not answered. Items missing from ``answers`` were not asked and are not "skipped"."""
         points = 0.0
         contributions, skipped = [], []
         for item_id, table in self.points.items():
-            answer = answers.get(item_id)
+            if item_id not in answers:
+                # Not asked (behind a closed gate, or not in this response): scores nothing
+                # and is not reported as skipped.
+                continue
+            answer = answers[item_id]
             if answer is None or answer == SKIP:
                 skipped.append(item_id)
                 continue

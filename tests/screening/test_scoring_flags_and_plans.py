@@ -140,3 +140,61 @@ def test_a_rule_naming_a_missing_adjustment_is_reported_with_file_and_line(tmp_p
     message = str(caught.value)
     assert "plan_rules.yaml:" in message
     assert "'langauge-interpreter', which is not in the adjustment catalogue" in message
+
+
+def test_every_adjustment_has_easy_read_words_for_the_parent():
+    from questionnaires.readability import check_texts
+
+    texts = {a.id: a.parent_text for a in builtin_content().adjustments.values()}
+    assert all(texts.values()), [k for k, v in texts.items() if not v]
+    assert check_texts(texts) == []
+
+
+def test_questions_not_asked_are_not_reported_as_skipped():
+    answers = {item.id: item.option_values[-1] for item in QUESTIONNAIRE.items}
+    del answers["rw_mix_up"]  # not asked (e.g. behind a closed gate)
+    result = LITERACY.score(answers)
+    assert result.skipped == () and result.points == 37
+    answers["rw_mix_up"] = None  # asked, not answered
+    assert LITERACY.score(answers).skipped == ("rw_mix_up",)
+
+
+def test_a_closed_gate_scores_nothing_and_skips_nothing():
+    from models import scorecard_from_dict
+    from questionnaires import Library, parse_questionnaire
+
+    gated = parse_questionnaire(
+        {
+            "id": "gated",
+            "version": "1",
+            "title": "Gate",
+            "sections": [
+                {
+                    "id": "s",
+                    "title": "S",
+                    "items": [
+                        {"id": "gate", "type": "boolean", "prompt": "Placeholder gate"},
+                        {
+                            "id": "follow",
+                            "type": "boolean",
+                            "prompt": "Placeholder follow-up",
+                            "enable_when": {"item": "gate", "in": ["yes"]},
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    card = scorecard_from_dict(
+        {
+            "id": "g",
+            "version": "1",
+            "domain": "mood",
+            "questionnaires": ["gated@1"],
+            "items": {"gate": {"points": {"yes": 0}}, "follow": {"points": {"yes": 1}}},
+            "bands": [{"name": "none", "label": "None", "min": 0}],
+        },
+        Library([gated]),
+    )
+    (result,) = score_response(gated, {"gate": "no", "follow": "yes"}, [card]).results
+    assert result.points == 0 and result.skipped == ()
