@@ -50,10 +50,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
 
-    from webapp import admin, auth, cli, errors, intake, pages, parent, review
+    from webapp import admin, auth, cli, dashboard, errors, intake, pages, parent, review
     from webapp import security as _security  # noqa: F401 - registers the user loader
 
-    for blueprint in (auth.bp, pages.bp, intake.bp, review.bp, parent.bp, admin.bp):
+    for blueprint in (auth.bp, pages.bp, intake.bp, review.bp, parent.bp, admin.bp, dashboard.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

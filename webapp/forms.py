@@ -105,6 +105,14 @@ class CaseForm(FlaskForm):
         default="English",
         validators=[InputRequired("Enter the parent's first language"), Length(max=80)],
     )
+    previously_diagnosed = RadioField(
+        "Has the parent been diagnosed with an additional need before?",
+        widget=GovRadioInput(),
+        description="For example, dyslexia, ADHD, autism or a learning disability.",
+        choices=choices((("yes", "Yes"), ("no", "No"), ("unknown", "Not known"))),
+        default="unknown",
+        validators=[Optional()],
+    )
     submit = SubmitField("Open referral", widget=GovSubmitInput())
 
     def validate_phone(self, field):

@@ -138,6 +138,7 @@ def new_case():
             address=(form.address.data or "").strip() or None,
             contact_method=form.contact_method.data,
             language=form.language.data.strip(),
+            previously_diagnosed=form.previously_diagnosed.data or "unknown",
             created_by_id=current_user.id,
         )
         db.session.add(case)

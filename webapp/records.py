@@ -14,6 +14,7 @@ from webapp.extensions import db
 
 ROLES = ("intake", "clinician", "admin")
 CONTACT_METHODS = ("phone", "letter", "email", "text")
+DIAGNOSED = ("yes", "no", "unknown")
 RESPONSE_MODES = ("with-worker", "self", "paper")
 DECISIONS = ("refer", "no_further_action", "more_information")
 FINDINGS = ("confirmed", "not_confirmed", "declined", "did_not_attend", "awaiting")
@@ -83,6 +84,11 @@ class Case(db.Model):
     # The highest flag of the latest screening (none / possible / likely); null until screened.
     # Kept on the case so the case list can filter and sort without reading every result.
     flag_level: Mapped[str | None] = mapped_column(String(20))
+    # Had the parent been diagnosed with any additional need before the referral?
+    # yes / no / unknown: the dashboard compares newly flagged with previously diagnosed.
+    previously_diagnosed: Mapped[str] = mapped_column(
+        String(10), default="unknown", server_default="unknown"
+    )
     # A legal hold stops the retention purge deleting this case.
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

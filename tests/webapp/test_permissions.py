@@ -52,6 +52,8 @@ EXPECTED = {
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),
     "admin.subject_access": ({"admin"}, False),
+    "dashboard.index": (STAFF, False),
+    "dashboard.csv": (STAFF, False),
 }
 PERSONAS = (
     "anonymous",
