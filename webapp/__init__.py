@@ -50,10 +50,20 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
 
-    from webapp import admin, auth, cli, dashboard, errors, intake, pages, parent, review
+    from webapp import admin, api, auth, cli, dashboard, errors, intake, pages, parent, review
     from webapp import security as _security  # noqa: F401 - registers the user loader
 
-    for blueprint in (auth.bp, pages.bp, intake.bp, review.bp, parent.bp, admin.bp, dashboard.bp):
+    blueprints = (
+        auth.bp,
+        pages.bp,
+        intake.bp,
+        review.bp,
+        parent.bp,
+        admin.bp,
+        dashboard.bp,
+        api.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)
     cli.register(app)

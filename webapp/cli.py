@@ -188,6 +188,18 @@ def register(app: Flask) -> None:
         )
         click.echo(f"Wrote {out}")
 
+    @app.cli.command("create-api-token")
+    @click.argument("name")
+    @click.option("--team", "team_name", required=True, help="The team whose cases it reads.")
+    def create_api_token_command(name: str, team_name: str):
+        """Make a read-only API token for a case-management system (shown once)."""
+        from webapp.api import create_api_token
+
+        team = db.session.scalar(select(Team).where(Team.name == team_name))
+        if team is None:
+            raise click.ClickException(f"There is no team called {team_name!r}.")
+        click.echo(create_api_token(name, team))
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", type=click.Choice(ROLES), required=True)

@@ -324,6 +324,21 @@ class Outcome(db.Model):
     recorded_by: Mapped[User] = relationship()
 
 
+class ApiToken(db.Model):
+    """A case-management system's key to the JSON API: read-only, for one team. Only a hash
+    of the token is kept."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    team: Mapped[Team] = relationship()
+
+
 class AuditEvent(db.Model):
     """Who did what to which case, and when. The application only ever adds rows."""
 
