@@ -14,6 +14,8 @@ from webapp.records import Case, Team, User
 from webapp.security import SESSION_SEEN, SESSION_STARTED, hash_password
 
 PASSWORD = "correct horse battery staple"
+# Every test user has this authenticator secret, so tests can make codes with pyotp.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _counter = itertools.count(1)
 
 
@@ -31,7 +33,12 @@ def create_team(*, name: str | None = None) -> Team:
 
 
 def create_user(
-    *, role: str, team: Team | None, email: str | None = None, active: bool = True
+    *,
+    role: str,
+    team: Team | None,
+    email: str | None = None,
+    active: bool = True,
+    totp: bool = True,
 ) -> User:
     user = User(
         email=email or f"{role}{next(_counter)}@example.test",
@@ -40,6 +47,7 @@ def create_user(
         password_hash=password_hash(),
         team=team,
         active=active,
+        totp_secret=TOTP_SECRET if totp else None,
     )
     db.session.add(user)
     db.session.commit()

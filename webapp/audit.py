@@ -15,12 +15,14 @@ def record_event(
     outcome: str = "ok",
     detail: str | None = None,
     commit: bool = False,
+    user_id: int | None = None,
 ) -> None:
-    """Add an audit row to the current transaction (or commit it on its own for denials)."""
+    """Add an audit row to the current transaction (or commit it on its own for denials).
+    ``user_id`` names the account when nobody is signed in yet (a failed sign-in)."""
     authenticated = getattr(current_user, "is_authenticated", False)
     db.session.add(
         AuditEvent(
-            user_id=current_user.id if authenticated else None,
+            user_id=current_user.id if authenticated else user_id,
             role=current_user.role if authenticated else None,
             action=action,
             case_id=case_id,

@@ -44,6 +44,11 @@ class User(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # TOTP second factor: the shared secret, the last time-step used (so a code cannot be
+    # replayed), and hashes of the one-time recovery codes.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None] = mapped_column()
+    recovery_codes: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # Changed on sign-out or when disabled, so a replayed session cookie no longer matches.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -67,15 +67,23 @@ def _session_timed_out() -> bool:
     return moment - seen > idle or moment - started > absolute
 
 
-@login_manager.user_loader
-def load_user(session_id: str) -> User | None:
-    """Sessions are checked on the server: the stored token must match the cookie's, the user
-    must be active, and the session must be inside its idle and absolute time limits."""
-    user_id, _, token = session_id.partition(":")
+def load_user_for_second_factor(session_id: str) -> User | None:
+    """The user behind a half-finished sign-in, checked like a session (token and active)."""
+    user_id, _, token = str(session_id).partition(":")
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_token != token:
+        return None
+    return user
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Sessions are checked on the server: the stored token must match the cookie's, the user
+    must be active, and the session must be inside its idle and absolute time limits."""
+    user = load_user_for_second_factor(session_id)
+    if user is None:
         return None
     if _session_timed_out():
         session.clear()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import pyotp
 from sqlalchemy import select
 
-from tests.factories import PASSWORD, create_team, create_user
+from tests.factories import PASSWORD, TOTP_SECRET, create_team, create_user
 from tests.pages import csrf_token, get_page, post_page
 from webapp import create_app
 from webapp.extensions import db
@@ -18,10 +19,16 @@ def make_user(app, **kwargs) -> str:
 
 
 def sign_in(client, email: str, password: str = PASSWORD):
+    """Password, then the code from the (test) authenticator app."""
     page = get_page(client, "/sign-in")
-    return client.post(
+    response = client.post(
         "/sign-in", data={"csrf_token": csrf_token(page), "email": email, "password": password}
     )
+    if response.status_code != 302 or response.headers["Location"] != "/sign-in/code":
+        return response
+    page = get_page(client, "/sign-in/code")
+    code = pyotp.TOTP(TOTP_SECRET).now()
+    return client.post("/sign-in/code", data={"csrf_token": csrf_token(page), "code": code})
 
 
 def test_sign_in_with_the_right_password_and_argon2id_hash(app, client):

@@ -16,7 +16,15 @@ from webapp.parent import SESSION_KEY
 from webapp.records import utcnow
 from webapp.workflows import editable_plan, save_answer, start_response, submit_response
 
-PUBLIC = {"auth.sign_in", "pages.healthz", "parent.open_link", "static"}
+# Public: they check their own state (a half-finished sign-in, a parent's token).
+PUBLIC = {
+    "auth.sign_in",
+    "auth.enter_code",
+    "auth.set_up_code",
+    "pages.healthz",
+    "parent.open_link",
+    "static",
+}
 STAFF = {"intake", "clinician", "admin"}
 # endpoint -> (roles allowed, is the URL about one case, so other teams get 404?)
 EXPECTED = {
