@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from models import builtin_scorecards
 from questionnaires import SKIP, Item, Questionnaire, builtin_library
@@ -352,6 +353,7 @@ def referred_cases(team_id: int) -> list[Case]:
             .join(Review, Review.id == latest.c.review_id)
             .where(Review.decision == "refer")
             .order_by(Review.created_at.asc())
+            .options(selectinload(Case.outcomes))
         )
     )
 
