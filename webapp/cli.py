@@ -105,7 +105,13 @@ def register(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     @click.option("--print-logins", is_flag=True, help="Print the demo sign-in details.")
-    def demo_data_command(print_logins: bool):
+    @click.option(
+        "--cases",
+        type=click.IntRange(min=0),
+        default=0,
+        help="Also add this many synthetic screened referrals (for load tests).",
+    )
+    def demo_data_command(print_logins: bool, cases: int):
         """Load demo users and referrals (demo mode only)."""
         password = os.environ.get("DEMO_PASSWORD", "")
         if len(password) < MIN_PASSWORD_LENGTH:
@@ -113,6 +119,18 @@ def register(app: Flask) -> None:
                 f"Set DEMO_PASSWORD to {MIN_PASSWORD_LENGTH} or more characters."
             )
         load_demo_data(password)
+        if cases:
+            from webapp.demo import bulk_cases
+
+            team = db.session.scalar(select(Team).where(Team.name == DEMO_TEAM))
+            users = {
+                u.role: u
+                for u in db.session.scalars(
+                    select(User).where(User.email.in_([email for email, _n, _r in DEMO_USERS]))
+                )
+            }
+            bulk_cases(team, users["intake"], users["clinician"], cases)
+            click.echo(f"Added {cases} synthetic referrals.")
         click.echo("Demo data loaded.")
         if print_logins:
             click.echo("\nDemo sign-ins (demo mode only) at http://127.0.0.1:5000/sign-in")

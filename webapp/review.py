@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from screening import builtin_content
@@ -22,17 +22,22 @@ from webapp.workflows import (
 )
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+QUEUE_PAGE = 50
 clinician_only = role_required("clinician")
 
 
 @bp.route("")
 @clinician_only
 def queue():
-    waiting = review_queue(current_user.team_id)
+    page = max(1, request.args.get("page", 1, type=int))
+    waiting = review_queue(current_user.team_id, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
     return render_template(
         "review/queue.html",
-        cases=waiting,
-        alerts=sum(1 for case in waiting if case.critical_alert),
+        cases=waiting.cases,
+        waiting=waiting.waiting,
+        alerts=waiting.alerts,
+        page=page,
+        pages=max(1, -(-waiting.waiting // QUEUE_PAGE)),
         referred=referred_cases(current_user.team_id),
     )
 

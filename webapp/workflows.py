@@ -326,19 +326,36 @@ def agree_plan(plan: Plan, user: User) -> None:
 # --- clinician review ---------------------------------------------------------------------------
 
 
-def review_queue(team_id: int) -> list[Case]:
-    """Flagged cases waiting for a clinician: critical alerts first, then longest waiting."""
-    return list(
+@dataclass(frozen=True)
+class Queue:
+    cases: list[Case]
+    waiting: int
+    alerts: int
+
+
+def review_queue(team_id: int, *, limit: int = 50, offset: int = 0) -> Queue:
+    """Flagged cases waiting for a clinician: critical alerts first, then longest waiting.
+    One page of them, with the counts for the whole queue."""
+    waiting, alerts = db.session.execute(
+        select(func.count(Case.id), func.count(Case.id).filter(Case.critical_alert)).where(
+            Case.team_id == team_id, Case.review_state == "awaiting"
+        )
+    ).one()
+    cases = list(
         db.session.scalars(
             select(Case)
             .where(Case.team_id == team_id, Case.review_state == "awaiting")
-            .order_by(Case.critical_alert.desc(), Case.review_requested_at.asc())
+            .order_by(Case.critical_alert.desc(), Case.review_requested_at.asc(), Case.id)
+            .limit(limit)
+            .offset(offset)
         )
     )
+    return Queue(cases, waiting, alerts)
 
 
-def referred_cases(team_id: int) -> list[Case]:
-    """Cases whose latest decision was a referral: they wait for assessment outcomes."""
+def referred_cases(team_id: int, *, limit: int = 50) -> list[Case]:
+    """Cases whose latest decision was a referral: they wait for assessment outcomes
+    (the longest waiting first; one page)."""
     latest = (
         select(Review.case_id, func.max(Review.id).label("review_id"))
         .join(Case, Case.id == Review.case_id)
@@ -353,6 +370,7 @@ def referred_cases(team_id: int) -> list[Case]:
             .join(Review, Review.id == latest.c.review_id)
             .where(Review.decision == "refer")
             .order_by(Review.created_at.asc())
+            .limit(limit)
             .options(selectinload(Case.outcomes))
         )
     )

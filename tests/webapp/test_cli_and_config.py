@@ -129,3 +129,30 @@ def test_server_error_shows_a_reference_not_a_traceback(database_uri):
     assert response.status_code == 500
     assert "give this reference" in text
     assert "ZeroDivisionError" not in text and "Traceback" not in text
+
+
+def test_demo_data_can_add_many_synthetic_referrals(tmp_path, monkeypatch):
+    uri = f"sqlite:///{tmp_path / 'bulk.sqlite'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "DEMO_MODE": True})
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init-db"])
+    monkeypatch.setenv("DEMO_PASSWORD", "a demo password long enough")
+    result = runner.invoke(args=["demo-data", "--cases", "2500"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        from webapp.records import Answer, Review
+
+        assert db.session.scalar(select(func.count(Case.id))) == 2503
+        assert db.session.scalar(select(func.count(Answer.id))) == 25020
+        assert db.session.scalar(select(func.count(Review.id))) > 0
+        levels = set(db.session.scalars(select(Case.flag_level)))
+        assert {"none", "possible", "likely"} <= levels
+    client = app.test_client()
+    from tests.factories import sign_in_as
+
+    with app.app_context():
+        worker = db.session.scalars(select(User).where(User.role == "intake")).one()
+        session_id = worker.get_id()
+    sign_in_as(client, session_id)
+    assert client.get("/cases?page=3").status_code == 200
+    assert client.get("/dashboard").status_code == 200
