@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 
 from webapp.audit import record_event
@@ -30,7 +30,13 @@ MESSAGES = {
 
 def render_error(status: int, reference: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
-    page = render_template("error.html", title=title, advice=advice, reference=reference)
+    if status == 500:
+        # The database may be what failed: this page must not ask it anything (who is signed
+        # in, a parent's display options), so it has its own plain layout.
+        g.plain_page = True
+        page = render_template("error_plain.html", title=title, advice=advice, reference=reference)
+    else:
+        page = render_template("error.html", title=title, advice=advice, reference=reference)
     return page, status
 
 

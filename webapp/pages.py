@@ -3,7 +3,7 @@ things every template needs."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, url_for
+from flask import Blueprint, Flask, g, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -32,6 +32,8 @@ def healthz():
 def register_context(app: Flask) -> None:
     @app.context_processor
     def shared():
+        if g.get("plain_page"):
+            return {"signed_in": False, "catalogue": builtin_content().adjustments}
         return {
             "signed_in": current_user.is_authenticated,
             "catalogue": builtin_content().adjustments,

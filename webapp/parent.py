@@ -11,6 +11,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     jsonify,
     redirect,
     render_template,
@@ -38,6 +39,7 @@ from webapp.workflows import (
     WorkflowError,
     asked_for,
     first_unanswered,
+    locked,
     pages,
     save_answer,
     submit_response,
@@ -319,12 +321,16 @@ def check(invitation: Invitation):
     missing = first_open_page(invitation)
     form = SendForm()
     if form.validate_on_submit():
-        for response in responses.values():
-            if response.status == "draft":
-                submit_response(response, None)
-        invitation.submitted_at = utcnow()
-        record_event("parent.submitted", case_id=invitation.case_id)
-        db.session.commit()
+        invitation = locked(invitation)
+        if invitation.submitted_at is None:  # ten simultaneous sends make one submission
+            # Marked sent first, so it is committed with the first response: a second request
+            # waiting on the lock then sees it and sends nothing.
+            invitation.submitted_at = utcnow()
+            record_event("parent.submitted", case_id=invitation.case_id)
+            for response in responses_of(invitation).values():
+                if response.status == "draft":
+                    submit_response(response, None)
+            db.session.commit()
         return redirect(url_for("parent.done"))
     return render_template(
         "parent/check.html",
@@ -393,6 +399,6 @@ def display_classes(invitation: Invitation | None) -> str:
 def register_context(app) -> None:
     @app.context_processor
     def parent_display():
-        if request.blueprint != "parent":
+        if request.blueprint != "parent" or g.get("plain_page"):
             return {}
         return {"display_classes": display_classes(current_invitation())}

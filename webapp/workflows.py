@@ -94,9 +94,23 @@ def first_unanswered(questionnaire: Questionnaire, answers: dict[str, str]) -> I
     return next((i for i in pages(questionnaire, answers) if i.id not in answers), None)
 
 
+def locked(record):
+    """Re-read a record with a row lock (SELECT ... FOR UPDATE on PostgreSQL), so concurrent
+    requests on the same response take turns. SQLite needs no row lock: every transaction there
+    begins IMMEDIATE, which already serialises writers."""
+    model = type(record)
+    return db.session.execute(
+        select(model)
+        .where(model.id == record.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def save_answer(response: Response, item_id: str, value: str, seq: int | None = None) -> bool:
     """Upsert one answer. With a sequence number, an older save never replaces a newer one.
     Returns False when the save was stale and ignored."""
+    response = locked(response)
     if response.status != "draft":
         raise WorkflowError("This questionnaire has been sent. Answers can no longer change.")
     existing = db.session.scalar(
@@ -119,6 +133,7 @@ def save_answer(response: Response, item_id: str, value: str, seq: int | None = 
 def submit_response(response: Response, user: User | None) -> Screening:
     """Score the answers, store one result per domain, update the review queue, propose a plan.
     Submitting twice does nothing the second time."""
+    response = locked(response)
     if response.status == "submitted":
         raise WorkflowError("This questionnaire has already been sent.")
     questionnaire = questionnaire_for(response)

@@ -1,0 +1,262 @@
+"""Nothing is lost under load and faults, against a real gunicorn on 127.0.0.1: concurrent
+autosaves from many tabs (two per parent, racing on the same questions), simultaneous sends,
+a worker killed with SIGKILL mid-load, and a database that goes away and comes back."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from questionnaires import builtin_library
+from tests.factories import create_case, create_team
+from tests.load.server import Client, gunicorn
+from webapp.extensions import db
+from webapp.invitations import create_invitation
+from webapp.records import Answer, AuditEvent, Invitation, Response, Result
+
+pytestmark = pytest.mark.load
+READING = builtin_library().get("reading-writing")
+
+
+def make_links(app, count: int) -> list[str]:
+    with app.app_context():
+        team = create_team()
+        links = []
+        for n in range(count):
+            case = create_case(team=team, parent_name=f"Load Parent {n}")
+            _invitation, token = create_invitation(case, [READING], None)
+            links.append(f"/p/start/{token}")
+        db.session.remove()
+        db.engine.dispose()
+    return links
+
+
+def open_tab(port: int, link: str, consent: bool) -> Client:
+    tab = Client(port)
+    assert tab.get(link).status == 302
+    tab.get("/p/")
+    if consent:
+        assert tab.post_form("/p/", {"agree": "y"}).status == 302
+    tab.get(f"/p/questions/reading-writing/{READING.items[0].id}")  # its own CSRF token
+    return tab
+
+
+def database_path(app) -> str:
+    return app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+
+
+@pytest.fixture
+def sqlite_only(app):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        pytest.skip("this variant needs the SQLite file; the PostgreSQL run has its own")
+    return app
+
+
+def test_2000_concurrent_saves_from_20_tabs_lose_nothing(app):
+    links = make_links(app, 10)
+    seq = itertools.count(1)
+    seq_lock = threading.Lock()
+    sent: list[tuple[int, str, str, int, int]] = []  # (invitation, item, value, seq, status)
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"]) as (port, _process):
+        tabs = []
+        for n, link in enumerate(links):
+            tabs.append((n, open_tab(port, link, consent=True)))
+            tabs.append((n, open_tab(port, link, consent=False)))  # a second tab, same parent
+
+        def work(args):
+            invitation, tab = args
+            rng = random.Random(invitation)  # noqa: S311 - test data
+            results = []
+            for _ in range(100):
+                item = rng.choice(READING.items)
+                value = rng.choice(item.option_values)
+                with seq_lock:
+                    number = next(seq)
+                reply = tab.post_json(
+                    "/p/answers",
+                    {
+                        "questionnaire": "reading-writing",
+                        "item": item.id,
+                        "value": value,
+                        "seq": number,
+                    },
+                )
+                results.append((invitation, item.id, value, number, reply.status))
+            return results
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=20) as pool:
+            for results in pool.map(work, tabs):
+                sent.extend(results)
+        elapsed = time.monotonic() - started
+
+    statuses = {status for *_rest, status in sent}
+    assert len(sent) == 2000
+    assert statuses <= {200, 409}, statuses  # saved, or refused as older than what is saved
+    newest: dict[tuple[int, str], tuple[int, str]] = {}
+    for invitation, item, value, number, _status in sent:
+        if number > newest.get((invitation, item), (0, ""))[0]:
+            newest[(invitation, item)] = (number, value)
+    with app.app_context():
+        rows = db.session.execute(
+            select(Invitation.id, Answer.item_id, Answer.value, Answer.seq)
+            .join(Response, Response.invitation_id == Invitation.id)
+            .join(Answer, Answer.response_id == Response.id)
+        ).all()
+        first_id = min(i for i, *_ in rows)
+        stored = {(i - first_id, item): (number, value) for i, item, value, number in rows}
+    assert len(rows) == len(stored) == len(newest), "lost or duplicated answers"
+    stale = {key for key in newest if stored[key] != newest[key]}
+    assert not stale, f"{len(stale)} answers are not the newest one sent"
+    print(f"\n2000 saves from 20 tabs in {elapsed:.1f} s ({2000 / elapsed:.0f} saves/s)")
+
+
+def test_ten_simultaneous_sends_make_one_submission(app):
+    (link,) = make_links(app, 1)
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"]) as (port, _process):
+        tab = open_tab(port, link, consent=True)
+        for item in READING.items:
+            assert (
+                tab.post_json(
+                    "/p/answers",
+                    {
+                        "questionnaire": "reading-writing",
+                        "item": item.id,
+                        "value": item.option_values[-1],
+                        "seq": 1,
+                    },
+                ).status
+                == 200
+            )
+        tab.get("/p/check")
+        barrier = threading.Barrier(10)
+
+        def send(_):
+            barrier.wait()
+            return tab.post_form("/p/check", {}).status
+
+        with ThreadPoolExecutor(max_workers=10) as pool:
+            statuses = list(pool.map(send, range(10)))
+    assert set(statuses) <= {302, 410} and 302 in statuses, statuses
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Result.id))) == 1
+        assert (
+            db.session.scalar(
+                select(func.count(AuditEvent.id)).where(AuditEvent.action == "parent.submitted")
+            )
+            == 1
+        )
+
+
+def test_a_worker_killed_mid_load_leaves_no_partial_rows_and_retries_succeed(sqlite_only):
+    app = sqlite_only
+    links = make_links(app, 4)
+    acknowledged: list[tuple[int, str, str, int]] = []
+    failures = []
+    with gunicorn(app.config["SQLALCHEMY_DATABASE_URI"], workers=2) as (port, process):
+        tabs = [open_tab(port, link, consent=True) for link in links]
+        stop = time.monotonic() + 4
+        counter = itertools.count(1)
+        lock = threading.Lock()
+
+        def work(n):
+            rng = random.Random(n)  # noqa: S311 - test data
+            while time.monotonic() < stop:
+                item = rng.choice(READING.items)
+                value = rng.choice(item.option_values)
+                with lock:
+                    number = next(counter)
+                for _attempt in range(10):  # a client retries when the connection drops
+                    try:
+                        reply = tabs[n].post_json(
+                            "/p/answers",
+                            {
+                                "questionnaire": "reading-writing",
+                                "item": item.id,
+                                "value": value,
+                                "seq": number,
+                            },
+                        )
+                    except OSError:
+                        time.sleep(0.2)
+                        continue
+                    if reply.status in (200, 409):
+                        acknowledged.append((n, item.id, value, number))
+                        break
+                    time.sleep(0.2)
+                else:
+                    failures.append(number)
+
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            futures = [pool.submit(work, n) for n in range(4)]
+            time.sleep(1.5)
+            children = subprocess.run(
+                ["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+            assert children, "no gunicorn workers found"
+            os.kill(int(children[0]), signal.SIGKILL)
+            for future in futures:
+                future.result()
+        assert Client(port).get("/healthz").status == 200  # the master started a new worker
+    assert not failures, f"{len(failures)} saves never succeeded"
+    with sqlite3.connect(database_path(app)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+    newest: dict[tuple[int, str], int] = {}
+    for n, item, _value, number in acknowledged:
+        newest[(n, item)] = max(number, newest.get((n, item), 0))
+    with app.app_context():
+        rows = db.session.execute(
+            select(Invitation.id, Answer.item_id, Answer.seq)
+            .join(Response, Response.invitation_id == Invitation.id)
+            .join(Answer, Answer.response_id == Response.id)
+        ).all()
+        first_id = min(i for i, *_ in rows)
+        stored = {(i - first_id, item): number for i, item, number in rows}
+    assert stored == newest, "an acknowledged save is missing or was overwritten"
+
+
+def test_database_unavailable_gives_a_clear_page_and_keeps_saved_answers(sqlite_only, client):
+    app = sqlite_only
+    (link,) = make_links(app, 1)
+    tab = app.test_client()
+    tab.get(link)
+    from tests.pages import csrf_token, get_page
+
+    page = get_page(tab, "/p/")
+    tab.post("/p/", data={"csrf_token": csrf_token(page), "agree": "y"})
+    url = f"/p/questions/reading-writing/{READING.items[0].id}"
+    tab.post(url, data={"csrf_token": csrf_token(get_page(tab, url)), "answer": "often"})
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+    path = database_path(app)
+    os.rename(path, path + ".away")
+    try:
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        response = tab.get(url)
+        assert response.status_code == 500
+        text = response.get_data(as_text=True)
+        assert "Sorry, there is a problem with the service" in text
+        assert "Traceback" not in text and "OperationalError" not in text
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix) and suffix:
+                os.remove(path + suffix)
+        os.replace(path + ".away", path)
+    page = get_page(tab, url)
+    assert page.select_one("input[value=often]").has_attr("checked")
