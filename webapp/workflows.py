@@ -283,6 +283,8 @@ def editable_plan(case: Case) -> Plan:
         db.session.commit()
         return plan
     draft = Plan(case=case, version=agreed.version + 1)
+    # Into the session before reading the agreed plan's items: that read can autoflush.
+    db.session.add(draft)
     for item in agreed.items:
         draft.items.append(
             PlanItem(
@@ -293,7 +295,6 @@ def editable_plan(case: Case) -> Plan:
                 removed_reason=item.removed_reason,
             )
         )
-    db.session.add(draft)
     db.session.commit()
     return draft
 

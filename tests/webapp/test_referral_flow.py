@@ -305,3 +305,25 @@ def test_case_list_filters_by_flag_and_searches_by_name_without_putting_it_in_th
     response = client.post("/cases", data={"csrf_token": csrf_token(page), "search": "bo un"})
     assert "bo" not in response.headers["Location"].lower()
     assert names(get_page(client, response.headers["Location"])) == ["Bo Unscreened"]
+
+
+def test_changing_an_agreed_plan_makes_a_new_version(app, client, people):
+    sign_in_as(client, people["intake"])
+    case_url = open_case(client)
+    check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
+    client.post(check_url, data={"csrf_token": csrf_token(get_page(client, check_url))})
+    page = get_page(client, f"{case_url}/plan")
+    post_page(client, f"{case_url}/plan/agree", {"csrf_token": csrf_token(page)})
+
+    page = get_page(client, f"{case_url}/plan/add")
+    page = post_page(
+        client,
+        f"{case_url}/plan/add",
+        {"csrf_token": csrf_token(page), "adjustment": "large-print", "reason": "Asked for it"},
+    )
+    assert "Version 2: a draft" in " ".join(page.get_text(" ").split())
+    banner = page.select_one("[data-testid=plan-banner]").get_text()
+    assert "version 1" in banner and "Large print" not in banner  # v1 stays in force
+    page = post_page(client, f"{case_url}/plan/agree", {"csrf_token": csrf_token(page)})
+    assert "Plan version 2 agreed" in page.get_text()
+    assert "Large print documents" in page.select_one("[data-testid=plan-banner]").get_text()
