@@ -174,7 +174,12 @@ def open_link(token: str):
 @bp.route("/", methods=["GET", "POST"])
 @parent_required
 def start(invitation: Invitation):
-    if invitation.consent_at is not None and request.method == "GET":
+    # "Back" from the first question comes here with again=1 to show the start page again.
+    if (
+        invitation.consent_at is not None
+        and request.method == "GET"
+        and not request.args.get("again")
+    ):
         return redirect(first_open_page(invitation))
     form = ConsentForm()
     if form.validate_on_submit():

@@ -446,3 +446,9 @@ def test_a_safety_answer_shows_help_at_once_and_alerts_the_worker(app, client, s
     # The help page never sends a parent to another site.
     page = get_page(client, "/p/help?next=https://evil.example/")
     assert page.select_one("main a")["href"].startswith("/p/")
+
+
+def test_back_from_the_first_question_shows_the_start_page_again(app, client, setup):
+    url = open_and_consent(client, make_link(app, setup["case"]))
+    back = get_page(client, url).select_one(".govuk-back-link")["href"]
+    assert get_page(client, back).h1.get_text() == "Questions about you"
