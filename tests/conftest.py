@@ -36,8 +36,14 @@ def database_uri(migrated_sqlite, tmp_path):
 
 
 @pytest.fixture
-def app(database_uri):
-    app = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_uri})
+def app(database_uri, tmp_path):
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": database_uri,
+            "IMPORTED_CONTENT_DIR": str(tmp_path / "imported"),
+        }
+    )
     if os.environ.get("DATABASE_URL"):
         from tests.factories import reset_external_database
 

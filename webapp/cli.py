@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from webapp.content_library import questionnaire_library
 from webapp.database import init_database
 from webapp.extensions import db
 from webapp.records import ROLES, Case, Team, User
@@ -57,9 +59,7 @@ def load_demo_data(password: str) -> None:
     db.session.commit()
     if db.session.scalar(select(Case).where(Case.team_id == team.id)) is not None:
         return
-    from questionnaires import builtin_library
-
-    questionnaire = builtin_library().get("reading-writing")
+    questionnaire = questionnaire_library().get("reading-writing")
     for name, contact, language, answer in (
         ("Demo Parent One", "phone", "English", "often"),
         ("Demo Parent Two", "letter", "Polish", "sometimes"),
@@ -143,13 +143,12 @@ def register(app: Flask) -> None:
     @click.argument("questionnaire_ids", nargs=-1, required=True)
     def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...]):
         """Print a fresh private link for a parent (for workers without email, and tests)."""
-        from questionnaires import builtin_library
         from webapp.invitations import create_invitation, invitation_link
 
         case = db.session.get(Case, case_id)
         if case is None:
             raise click.ClickException(f"There is no case {case_id}.")
-        library = builtin_library()
+        library = questionnaire_library()
         try:
             chosen = [library.get(qid) for qid in questionnaire_ids]
         except KeyError as exc:
@@ -217,6 +216,29 @@ def register(app: Flask) -> None:
         if team is None:
             raise click.ClickException(f"There is no team called {team_name!r}.")
         click.echo(create_api_token(name, team))
+
+    @app.cli.command("import-questionnaire")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option(
+        "--scorecard",
+        "scorecards",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="A scorecard (YAML) for the questionnaire; give it more than once.",
+    )
+    def import_questionnaire_command(path: Path, scorecards: tuple[Path, ...]):
+        """Check a questionnaire file (YAML) and add it to this service's library."""
+        from questionnaires import ContentError
+        from webapp.content_library import import_yaml
+
+        try:
+            questionnaire = import_yaml(path, list(scorecards))
+        except ContentError as exc:
+            raise click.ClickException("the file was not imported:\n" + str(exc)) from None
+        click.echo(
+            f"Imported {questionnaire.key} ({questionnaire.title}) with "
+            f"{len(scorecards)} scorecard(s)."
+        )
 
     @app.cli.command("create-user")
     @click.argument("email")

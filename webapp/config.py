@@ -51,6 +51,10 @@ def load_config(overrides: dict | None = None) -> dict:
             ("NHS 111, for urgent help with your mental health", "Call 111 and choose option 2."),
         ],
         "BABEL_DEFAULT_LOCALE": "en",
+        # Questionnaires and scorecards imported by `flask import-questionnaire`.
+        "IMPORTED_CONTENT_DIR": os.environ.get(
+            "IMPORTED_CONTENT_DIR", str(INSTANCE_DIR / "imported")
+        ),
         # How long records are kept (days). A case on legal hold is never purged.
         "RETENTION_DAYS": {
             "case": int(os.environ.get("RETENTION_CASE_DAYS", str(6 * 365))),

@@ -10,8 +10,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select
 
-from questionnaires import builtin_library
 from webapp.audit import record_event
+from webapp.content_library import questionnaire_library
 from webapp.extensions import db
 from webapp.records import AuditEvent, Case, Invitation, utcnow
 
@@ -22,7 +22,7 @@ def _when(value: datetime | None) -> str | None:
 
 def subject_record(case: Case) -> dict[str, Any]:
     """Everything the service holds about the parent of one case, as plain data."""
-    library = builtin_library()
+    library = questionnaire_library()
     access_log = db.session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at)
     ).all()

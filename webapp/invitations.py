@@ -10,8 +10,9 @@ from datetime import timedelta
 from flask import current_app, url_for
 from sqlalchemy import select
 
-from questionnaires import Questionnaire, builtin_library
+from questionnaires import Questionnaire
 from webapp.audit import record_event
+from webapp.content_library import questionnaire_library
 from webapp.extensions import db
 from webapp.records import Case, Invitation, Response, User, utcnow
 from webapp.workflows import WorkflowError
@@ -69,7 +70,7 @@ def revoke_invitation(invitation: Invitation) -> None:
 
 
 def questionnaires_of(invitation: Invitation) -> list[Questionnaire]:
-    library = builtin_library()
+    library = questionnaire_library()
     return [library.get(*key.split("@", 1)) for key in invitation.questionnaire_keys]
 
 

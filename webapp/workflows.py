@@ -10,8 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import builtin_scorecards
-from questionnaires import SKIP, Item, Questionnaire, builtin_library
+from questionnaires import SKIP, Item, Questionnaire
 from screening import (
     Screening,
     builtin_content,
@@ -22,6 +21,7 @@ from screening import (
 )
 from screening.preferences import preferences_from_answers
 from webapp.audit import record_event
+from webapp.content_library import questionnaire_library, service_scorecards
 from webapp.extensions import db
 from webapp.records import (
     FINDINGS,
@@ -44,12 +44,12 @@ class WorkflowError(ValueError):
 
 
 def questionnaire_for(response: Response) -> Questionnaire:
-    return builtin_library().get(response.questionnaire_id, response.questionnaire_version)
+    return questionnaire_library().get(response.questionnaire_id, response.questionnaire_version)
 
 
 def screening_questionnaires() -> list[Questionnaire]:
     """Questionnaires a worker can start: the newest published version of each."""
-    return [q for q in builtin_library().latest() if q.status == "published"]
+    return [q for q in questionnaire_library().latest() if q.status == "published"]
 
 
 def start_response(case: Case, questionnaire: Questionnaire, mode: str, user: User) -> Response:
@@ -137,7 +137,7 @@ def submit_response(response: Response, user: User | None) -> Screening:
     if response.status == "submitted":
         raise WorkflowError("This questionnaire has already been sent.")
     questionnaire = questionnaire_for(response)
-    screening = score_response(questionnaire, response.answer_map, builtin_scorecards())
+    screening = score_response(questionnaire, response.answer_map, service_scorecards())
     response.status = "submitted"
     response.submitted_at = utcnow()
     for result, flag in zip(screening.results, screening.flags, strict=True):
@@ -442,9 +442,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
     content = builtin_content()
     entries = [TimelineEntry(case.created_at, "case", "Referral opened")]
     for response in case.responses:
-        title = (
-            builtin_library().get(response.questionnaire_id, response.questionnaire_version).title
-        )
+        title = questionnaire_for(response).title
         how = {
             "with-worker": "with the parent",
             "self": "by the parent through a link",

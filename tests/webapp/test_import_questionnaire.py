@@ -1,0 +1,133 @@
+"""Importing a questionnaire: checked with clear errors, never changed in place, and usable at
+once by workers and in the parent's journey."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.pages import csrf_token, get_page
+from webapp.extensions import db
+from webapp.records import Case
+
+QUESTIONNAIRE = textwrap.dedent("""\
+    id: local-sleep
+    version: "1.0"
+    status: published
+    kind: indicator
+    title: Sleep
+    domains: [mood]
+    sections:
+      - id: main
+        title: Sleep
+        items:
+          - id: ls_sleep
+            prompt: Placeholder item one
+            hint: Placeholder hint.
+            summary: placeholder one
+            options:
+              - {value: no, label: "No"}
+              - {value: yes, label: "Yes"}
+          - id: ls_tired
+            type: integer
+            prompt: Placeholder item two
+            hint: A number.
+            min: 0
+            max: 24
+    """)
+SCORECARD = textwrap.dedent("""\
+    id: local-sleep-expert
+    version: "1"
+    domain: mood
+    questionnaires: [local-sleep@1.0]
+    items:
+      ls_sleep: {points: {yes: 1}}
+    bands:
+      - {name: none, label: Few signs, min: 0, flag: none}
+      - {name: likely, label: Many signs, min: 1, flag: likely}
+    """)
+
+
+@pytest.fixture
+def files(tmp_path):
+    questionnaire = tmp_path / "sleep.yaml"
+    questionnaire.write_text(QUESTIONNAIRE)
+    scorecard = tmp_path / "sleep-card.yaml"
+    scorecard.write_text(SCORECARD)
+    return questionnaire, scorecard
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=["import-questionnaire", *map(str, args)])
+
+
+def test_an_imported_questionnaire_is_used_by_workers_and_parents(app, files):
+    questionnaire, scorecard = files
+    result = run(app, questionnaire, "--scorecard", scorecard)
+    assert result.exit_code == 0, result.output
+    assert "Imported local-sleep@1.0 (Sleep) with 1 scorecard(s)." in result.output
+    with app.app_context():
+        team = create_team()
+        worker = create_user(role="intake", team=team).get_id()
+        case_id = create_case(team=team).id
+    client = app.test_client()
+    sign_in_as(client, worker)
+    page = get_page(client, f"/cases/{case_id}/screenings/new")
+    assert page.select_one("input[value=local-sleep]") is not None
+
+    link = app.test_cli_runner().invoke(args=["invite-link", str(case_id), "local-sleep"])
+    parent = app.test_client()
+    parent.get(link.output.strip().removeprefix("http://127.0.0.1:5000"))
+    page = get_page(parent, "/p/")
+    url = parent.post("/p/", data={"csrf_token": csrf_token(page), "agree": "y"}).headers[
+        "Location"
+    ]
+    page = get_page(parent, url)
+    url = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "yes"}).headers[
+        "Location"
+    ]
+    page = get_page(parent, url)
+    assert page.select_one("input#answer[inputmode=numeric]") is not None
+    response = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "25"})
+    assert "Type a number, like 3." in response.get_data(as_text=True)
+    url = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "7"}).headers["Location"]
+    page = get_page(parent, url)
+    parent.post(url, data={"csrf_token": csrf_token(page)})
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert case.flag_level == "likely" and case.review_state == "awaiting"
+
+
+def test_a_broken_file_names_the_file_line_and_item(app, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(QUESTIONNAIRE.replace('- {value: yes, label: "Yes"}', "- {label: Yes}"))
+    result = run(app, broken)
+    assert result.exit_code == 1
+    assert "the file was not imported" in result.output
+    assert "broken.yaml:" in result.output and "item 'ls_sleep'" in result.output
+    assert "an option has no value" in result.output
+
+
+def test_a_version_cannot_change_in_place(app, files, tmp_path):
+    questionnaire, _scorecard = files
+    assert run(app, questionnaire).exit_code == 0
+    assert run(app, questionnaire).exit_code == 0  # the same file again is fine
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(QUESTIONNAIRE.replace("Placeholder item one", "Placeholder changed"))
+    result = run(app, changed)
+    assert result.exit_code == 1 and "give the change a new version" in result.output
+    built_in = tmp_path / "reading.yaml"
+    built_in.write_text(QUESTIONNAIRE.replace("local-sleep", "reading-writing"))
+    assert run(app, built_in).exit_code == 1
+
+
+def test_a_scorecard_that_does_not_fit_is_refused_and_nothing_is_stored(app, files, tmp_path):
+    questionnaire, _scorecard = files
+    bad = tmp_path / "bad-card.yaml"
+    bad.write_text(SCORECARD.replace("min: 1, flag: likely", "min: 5, flag: likely"))
+    result = run(app, questionnaire, "--scorecard", bad)
+    assert result.exit_code == 1 and "cannot be reached" in result.output
+    imported = tmp_path / "imported" / "questionnaires"
+    assert not imported.exists() or not list(imported.iterdir())

@@ -1,0 +1,89 @@
+"""The questionnaires and scorecards this service uses: the built-in library, plus any that a
+deploying organisation imported (``flask import-questionnaire``) into the instance folder.
+A version, once there, is never changed in place: a change is a new version."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from flask import current_app
+
+from models import Scorecard, builtin_scorecards, load_scorecard, load_scorecards
+from questionnaires import (
+    Library,
+    Problem,
+    Questionnaire,
+    QuestionnaireError,
+    builtin_library,
+    load_questionnaire,
+)
+from questionnaires.library import load_directory
+from questionnaires.versions import canonical_digest
+
+
+def imported_dir() -> Path:
+    return Path(current_app.config["IMPORTED_CONTENT_DIR"])
+
+
+def _state(directory: Path) -> tuple:
+    """What the cache depends on: the imported files and when they last changed."""
+    if not directory.exists():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*.yaml")))
+
+
+def _cached() -> tuple[Library, tuple[Scorecard, ...]]:
+    directory = imported_dir()
+    cache = current_app.extensions.setdefault("content_library", {})
+    state = _state(directory / "questionnaires") + _state(directory / "scorecards")
+    if cache.get("state") != state:
+        library = Library(builtin_library())
+        if (directory / "questionnaires").exists():
+            for questionnaire in load_directory(directory / "questionnaires"):
+                library.add(questionnaire)
+        cards = list(builtin_scorecards())
+        if (directory / "scorecards").exists():
+            cards += load_scorecards(directory / "scorecards", library)
+        cache.update(state=state, library=library, cards=tuple(cards))
+    return cache["library"], cache["cards"]
+
+
+def questionnaire_library() -> Library:
+    return _cached()[0]
+
+
+def service_scorecards() -> tuple[Scorecard, ...]:
+    return _cached()[1]
+
+
+def import_yaml(questionnaire_path: Path, scorecard_paths: list[Path]) -> Questionnaire:
+    """Check a questionnaire (and its scorecards) against the library, then store it.
+    Raises QuestionnaireError (or ScorecardError) naming the file, line and item."""
+    questionnaire = load_questionnaire(questionnaire_path)
+    library = questionnaire_library()
+    target = imported_dir() / "questionnaires" / f"{questionnaire.id}-{questionnaire.version}.yaml"
+    if (questionnaire.id, questionnaire.version) in library:
+        same = target.exists() and canonical_digest(target) == canonical_digest(questionnaire_path)
+        if not same:
+            raise QuestionnaireError(
+                [
+                    Problem(
+                        str(questionnaire_path),
+                        f"{questionnaire.key} is already in the library with different content: a "
+                        "published version cannot change, so give the change a new version",
+                    )
+                ]
+            )
+    candidate = Library(library)
+    if (questionnaire.id, questionnaire.version) not in candidate:
+        candidate.add(questionnaire)
+    for path in scorecard_paths:
+        load_scorecard(path, candidate)  # raises with file, line and item
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(questionnaire_path, target)
+    for path in scorecard_paths:
+        destination = imported_dir() / "scorecards" / path.name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+    return questionnaire
