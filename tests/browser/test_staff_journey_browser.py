@@ -131,3 +131,29 @@ def test_referral_to_plan_to_clinician_decision(app, chromium):
         review = db.session.scalars(select(Review)).one()
         assert (review.decision, review.pathway) == ("refer", "dyslexia-assessment")
     assert len(checked) == 14 + len(READING.items)  # every page above was checked
+
+
+def test_admin_pages_in_the_browser(app, chromium):
+    with app.app_context():
+        admin = create_user(role="admin", team=None).email
+        team = create_team(name="South")
+        create_user(role="intake", team=team)
+    context = chromium.new_context(bypass_csp=True)
+    page = context.new_page()
+    with LiveServer(app) as live:
+        sign_in(page, live.url, admin)
+        page.wait_for_url("**/admin/users")
+        check_accessible(page, "users")
+        assert page.locator("tbody tr").count() == 2
+        page.get_by_role("link", name="Audit trail").click()
+        check_accessible(page, "audit trail")
+        page.get_by_label("Case reference").fill("banana")
+        page.get_by_role("button", name="Search").click()
+        assert "Enter a case reference like C000123" in page.content()
+        check_accessible(page, "audit trail with an error")
+        page.get_by_role("link", name="Subject access").click()
+        page.get_by_role("button", name="Continue").click()
+        check_accessible(page, "subject access with errors")
+        page.get_by_role("link", name="Dashboard").click()
+        check_accessible(page, "dashboard")
+    context.close()
