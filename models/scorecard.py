@@ -10,6 +10,7 @@ calculation reproduces every result, and batch scoring is one matrix product.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,9 @@ class Scorecard:
     summaries: Mapping[str, str] = field(default_factory=dict)
     basis: str = ""
     source: str = ""
+    # For fitted scorecards: (slope, intercept) of risk = 1 / (1 + exp(-(intercept + slope *
+    # total))), so a result can show a risk as well as a band. None for expert scorecards.
+    calibration: tuple[float, float] | None = None
 
     @property
     def key(self) -> str:
@@ -115,6 +119,14 @@ class Scorecard:
             if total >= band.min:
                 chosen = band
         return chosen
+
+    def risk(self, total: float) -> float | None:
+        """The calibrated risk for a total, or None when the scorecard has no calibration."""
+        if self.calibration is None:
+            return None
+        slope, intercept = self.calibration
+        z = max(min(intercept + slope * total, 500.0), -500.0)
+        return 1.0 / (1.0 + math.exp(-z))
 
     def score(self, answers: Mapping[str, str | None]) -> ScoreResult:
         """Score answers: item id -> option value, with None or SKIP for a question asked but
@@ -179,6 +191,9 @@ class Scorecard:
             {"name": b.name, "label": b.label, "min": _plain(b.min), "flag": b.flag}
             for b in self.bands
         ]
+        if self.calibration is not None:
+            slope, intercept = self.calibration
+            data["calibration"] = {"slope": float(slope), "intercept": float(intercept)}
         if self.critical:
             data["critical"] = [
                 {"item": r.item, "in": sorted(r.values), "message": r.message}
@@ -291,6 +306,7 @@ def scorecard_from_dict(data: Any, library: Library, *, source: str = "<scorecar
         critical.append(CriticalRule(item.id, values, " ".join(message.split())))
 
     bands = _bands(data.get("bands"), problem)
+    calibration = _calibration(data.get("calibration"), problem)
     if not problems and bands:
         reach_max = sum(max([0.0, *t.values()]) for t in points.values())
         reach_min = sum(min([0.0, *t.values()]) for t in points.values())
@@ -323,7 +339,22 @@ def scorecard_from_dict(data: Any, library: Library, *, source: str = "<scorecar
         summaries=summaries,
         basis=" ".join(str(data.get("basis", "")).split()),
         source=source,
+        calibration=calibration,
     )
+
+
+def _calibration(raw: Any, problem) -> tuple[float, float] | None:
+    if raw is None:
+        return None
+    numbers = (int, float)
+    if (
+        not isinstance(raw, dict)
+        or set(raw) != {"slope", "intercept"}
+        or not all(isinstance(raw[k], numbers) and not isinstance(raw[k], bool) for k in raw)
+    ):
+        problem("'calibration' must give a number for 'slope' and for 'intercept'", raw)
+        return None
+    return (float(raw["slope"]), float(raw["intercept"]))
 
 
 def _compile_rule(item: Item, rule: Any, problem) -> dict[str, float] | None:

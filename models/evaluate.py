@@ -1,0 +1,236 @@
+"""How good a scorecard is, in the terms a screening service decides on.
+
+A screen is judged at a cut-off, not by AUC alone: with ~20 attainable totals the operating
+point is the hard part (MODEL.md), so every attainable cut-off is tabulated. Fairness needs more
+than equal sensitivity, so false-positive rates and calibration are reported per group too.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import roc_auc_score
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    cutoff: float
+    sensitivity: float
+    specificity: float
+    ppv: float
+    npv: float
+    flagged: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    slope: float
+    intercept: float  # calibration-in-the-large: the logit offset with the slope held at 1
+    brier: float
+    mean_risk: float
+    observed_rate: float
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    n: int
+    positives: int
+    auc: float
+    auc_interval: tuple[float, float]
+    cutoffs: pd.DataFrame
+    target_sensitivity: float
+    chosen: OperatingPoint
+    calibration: Calibration | None
+    groups: pd.DataFrame | None
+    sensitivity_gap: float | None
+    fpr_gap: float | None
+
+
+def cutoff_table(y_true, scores) -> pd.DataFrame:
+    """Sensitivity, specificity, PPV, NPV and share flagged for "score >= cut-off", for every
+    attainable cut-off (each distinct score), lowest first."""
+    y = np.asarray(y_true).astype(bool)
+    s = np.asarray(scores, dtype=np.float64)
+    values = np.unique(s)
+    pos, neg = y.sum(), (~y).sum()
+    # Counts at or above each value, from a single sort.
+    order = np.searchsorted(values, s)
+    pos_at = np.bincount(order, weights=y, minlength=len(values))
+    all_at = np.bincount(order, minlength=len(values)).astype(np.float64)
+    tp = np.cumsum(pos_at[::-1])[::-1]
+    flagged = np.cumsum(all_at[::-1])[::-1]
+    fp = flagged - tp
+    fn, tn = pos - tp, neg - fp
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame = pd.DataFrame(
+            {
+                "cutoff": values,
+                "sensitivity": tp / pos if pos else np.nan,
+                "specificity": tn / neg if neg else np.nan,
+                "ppv": np.where(flagged > 0, tp / np.maximum(flagged, 1), np.nan),
+                "npv": np.where(tn + fn > 0, tn / np.maximum(tn + fn, 1), np.nan),
+                "flagged": flagged / len(s) if len(s) else np.nan,
+                "tp": tp.astype(int),
+                "fp": fp.astype(int),
+                "tn": tn.astype(int),
+                "fn": fn.astype(int),
+            }
+        )
+    return frame
+
+
+def cutoff_for_sensitivity(y_true, scores, sensitivity: float = 0.90) -> float:
+    """The highest cut-off whose "score >= cut-off" keeps sensitivity at or above the target:
+    the fewest people flagged without missing more needs than agreed."""
+    table = cutoff_table(y_true, scores)
+    ok = table[table["sensitivity"] >= sensitivity - 1e-12]
+    if ok.empty:
+        return float(table["cutoff"].iloc[0])
+    return float(ok["cutoff"].iloc[-1])
+
+
+def operating_point(y_true, scores, cutoff: float) -> OperatingPoint:
+    y = np.asarray(y_true).astype(bool)
+    flag = np.asarray(scores, dtype=np.float64) >= cutoff
+    tp, fp = int(np.sum(flag & y)), int(np.sum(flag & ~y))
+    fn, tn = int(np.sum(~flag & y)), int(np.sum(~flag & ~y))
+    return OperatingPoint(
+        cutoff=float(cutoff),
+        sensitivity=_ratio(tp, tp + fn),
+        specificity=_ratio(tn, tn + fp),
+        ppv=_ratio(tp, tp + fp),
+        npv=_ratio(tn, tn + fn),
+        flagged=_ratio(tp + fp, len(y)),
+    )
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else float("nan")
+
+
+def auc_with_interval(
+    y_true, scores, *, n_boot: int = 200, level: float = 0.95, random_state: int = 0
+) -> tuple[float, tuple[float, float]]:
+    """ROC AUC and a percentile bootstrap interval (resampling people)."""
+    y = np.asarray(y_true).astype(int)
+    s = np.asarray(scores, dtype=np.float64)
+    if len(np.unique(y)) < 2:
+        return float("nan"), (float("nan"), float("nan"))
+    auc = float(roc_auc_score(y, s))
+    rng = np.random.default_rng(random_state)
+    boots = []
+    for _ in range(n_boot):
+        idx = rng.integers(0, len(y), len(y))
+        if y[idx].min() == y[idx].max():
+            continue
+        boots.append(roc_auc_score(y[idx], s[idx]))
+    if not boots:
+        return auc, (float("nan"), float("nan"))
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(boots, [tail, 100 - tail])
+    return auc, (float(low), float(high))
+
+
+def calibration(y_true, risk) -> Calibration:
+    """Slope (logistic recalibration of y on logit(risk)), calibration-in-the-large (the
+    intercept with the slope fixed at 1) and the Brier score."""
+    y = np.asarray(y_true, dtype=np.float64)
+    p = np.clip(np.asarray(risk, dtype=np.float64), 1e-9, 1 - 1e-9)
+    logit = np.log(p / (1 - p))
+    slope = _logistic_fit(np.column_stack([np.ones_like(logit), logit]), y, np.zeros_like(y))[1]
+    citl = _logistic_fit(np.ones((len(y), 1)), y, logit)[0]
+    return Calibration(
+        slope=float(slope),
+        intercept=float(citl),
+        brier=float(np.mean((p - y) ** 2)),
+        mean_risk=float(np.mean(p)),
+        observed_rate=float(np.mean(y)),
+    )
+
+
+def _logistic_fit(F: np.ndarray, y: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    beta = np.zeros(F.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(offset + F @ beta, -500, 500)))
+        hess = (F * (p * (1 - p))[:, None]).T @ F + 1e-9 * np.eye(F.shape[1])
+        step = np.linalg.solve(hess, F.T @ (y - p))
+        beta += step
+        if np.max(np.abs(step)) < 1e-10:
+            break
+    return beta
+
+
+def evaluate(
+    y_true,
+    scores,
+    groups=None,
+    *,
+    risk=None,
+    target_sensitivity: float = 0.90,
+    cutoff: float | None = None,
+    n_boot: int = 200,
+    min_group_cases: int = 20,
+    random_state: int = 0,
+) -> Evaluation:
+    """Evaluate scores (totals) against outcomes, overall and per group.
+
+    ``risk`` (calibrated probabilities) enables the calibration figures. The operating point is
+    ``cutoff`` if given, else the highest cut-off that keeps ``target_sensitivity``. Gaps are the
+    largest differences between groups with at least ``min_group_cases`` positives and
+    negatives, since a gap between tiny groups is mostly noise."""
+    y = np.asarray(y_true).astype(int)
+    s = np.asarray(scores, dtype=np.float64)
+    auc, interval = auc_with_interval(y, s, n_boot=n_boot, random_state=random_state)
+    chosen_cut = cutoff if cutoff is not None else cutoff_for_sensitivity(y, s, target_sensitivity)
+    chosen = operating_point(y, s, chosen_cut)
+    cal = calibration(y, risk) if risk is not None else None
+
+    group_frame, sens_gap, fpr_gap = None, None, None
+    if groups is not None:
+        g = np.asarray(groups)
+        rows = []
+        for name in pd.unique(g):
+            mask = g == name
+            yg, sg = y[mask], s[mask]
+            point = operating_point(yg, sg, chosen_cut)
+            row = {
+                "group": name,
+                "n": int(mask.sum()),
+                "positives": int(yg.sum()),
+                "auc": float(roc_auc_score(yg, sg)) if 0 < yg.sum() < len(yg) else math.nan,
+                "sensitivity": point.sensitivity,
+                "false_positive_rate": 1 - point.specificity,
+                "ppv": point.ppv,
+                "flagged": point.flagged,
+            }
+            if risk is not None:
+                rg = np.asarray(risk)[mask]
+                c = calibration(yg, rg)
+                row.update(calibration_in_the_large=c.intercept, mean_risk=c.mean_risk)
+                row.update(observed_rate=c.observed_rate)
+            row["enough_cases"] = bool(
+                yg.sum() >= min_group_cases and (len(yg) - yg.sum()) >= min_group_cases
+            )
+            rows.append(row)
+        group_frame = pd.DataFrame(rows)
+        enough = group_frame[group_frame["enough_cases"]]
+        if len(enough) >= 2:
+            sens_gap = float(enough["sensitivity"].max() - enough["sensitivity"].min())
+            fpr = enough["false_positive_rate"]
+            fpr_gap = float(fpr.max() - fpr.min())
+    return Evaluation(
+        n=len(y),
+        positives=int(y.sum()),
+        auc=auc,
+        auc_interval=interval,
+        cutoffs=cutoff_table(y, s),
+        target_sensitivity=target_sensitivity,
+        chosen=chosen,
+        calibration=cal,
+        groups=group_frame,
+        sensitivity_gap=sens_gap,
+        fpr_gap=fpr_gap,
+    )
