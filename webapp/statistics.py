@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-import pandas as pd
 from sqlalchemy import and_, distinct, func, select
 
 from screening import builtin_content
@@ -101,13 +100,17 @@ def service_figures(filters: Filters) -> Figures:
         .where(in_scope, Case.review_requested_at.is_not(None))
     ).all()
     if waits:
+        import pandas as pd  # loaded only for the dashboard, not at every worker's start
+
         days = pd.Series([(done - asked).total_seconds() / 86400 for asked, done in waits])
         figures.median_wait_days = round(float(days.median()), 1)
     return figures
 
 
-def figures_frame(figures: Figures) -> pd.DataFrame:
-    """The dashboard's numbers as one table, for the CSV download."""
+def figures_frame(figures: Figures):
+    """The dashboard's numbers as one table (a pandas DataFrame), for the CSV download."""
+    import pandas as pd
+
     rows = [
         ("Referrals", figures.referrals),
         ("Screened", figures.screened),

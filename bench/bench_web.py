@@ -1,0 +1,179 @@
+"""Web throughput: gunicorn on 127.0.0.1 driven by wrk (16 connections, bounded time), for the
+parent's answer-save (JSON POST) and the next-question page, against a bare Flask "hello" served
+by the same gunicorn settings in the same run. Goals: each at least 0.5x the hello endpoint's
+requests/s, p95 under 50 ms. Runs on SQLite, and on PostgreSQL when BENCH_POSTGRES_URL is set."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from bench.common import fresh_app, parent_link, table
+
+ROOT = Path(__file__).resolve().parents[1]
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = 16
+SECRET = "bench-secret-" + "x" * 40
+# The same settings for every app measured: the production config file when there is one.
+GUNICORN_ARGS = (
+    ["--config", str(ROOT / "gunicorn.conf.py")]
+    if (ROOT / "gunicorn.conf.py").exists()
+    else ["--workers", "4", "--threads", "2"]
+)
+ITEMS = [
+    "rw_letters",
+    "rw_read_twice",
+    "rw_lose_place",
+    "rw_read_out",
+    "rw_forms",
+    "rw_spelling",
+    "rw_notes",
+    "rw_mix_up",
+    "rw_ask_help",
+]
+
+LUA = """
+local counter = 0
+local thread_id = 0
+local items = {%(items)s}
+local values = {"never", "sometimes", "often", "always"}
+setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
+request = function()
+  counter = counter + 1
+  if wrk.method ~= "POST" then return wrk.format(nil) end
+  local body = string.format(
+    '{"questionnaire":"reading-writing","item":"%%s","value":"%%s","seq":%%d}',
+    items[counter %% #items + 1], values[counter %% 4 + 1], %(base)d + counter * 8 + tid)
+  return wrk.format("POST", wrk.path, nil, body)
+end
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format("RESULT %%f %%f %%d %%d\\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(95) / 1000,
+    errors.status, errors.connect + errors.read + errors.write + errors.timeout))
+end
+"""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def serve(app_spec: str, env: dict) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [GUNICORN, *GUNICORN_ARGS, "--bind", f"127.0.0.1:{port}", app_spec],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            path = "/healthz" if "webapp" in app_spec else "/hello"
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)  # noqa: S310
+            return process, port
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start for {app_spec}")
+
+
+def wrk(url: str, *, method: str = "GET", headers: dict | None = None) -> tuple[float, float]:
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(
+        LUA % {"items": ", ".join(f'"{i}"' for i in ITEMS), "base": int(time.time() * 1000)}
+    )
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), url]
+    for key, value in (headers or {}).items():
+        command[1:1] = ["-H", f"{key}: {value}"]
+    if method == "POST":
+        command[1:1] = ["-H", "Content-Type: application/json"]
+        script.write_text(
+            script.read_text().replace('if wrk.method ~= "POST"', 'wrk.method = "POST"\n  if false')
+        )
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate, p95, bad_status, socket_errors = re.search(
+        r"RESULT (\S+) (\S+) (\d+) (\d+)", output
+    ).groups()
+    script.unlink()
+    if int(socket_errors):
+        print(f"warning: {socket_errors} socket errors for {url}")
+    return float(rate), float(p95), int(bad_status)
+
+
+def measure(database_uri: str | None, label: str) -> list[list]:
+    app, uri = fresh_app(database_uri, SECRET_KEY=SECRET)
+    client = app.test_client()
+    client.get(parent_link(app))
+    html = client.get("/p/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    first = client.post("/p/", data={"csrf_token": token, "agree": "y"}).headers["Location"]
+    html = client.get(first).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
+    cookie = f"session={client.get_cookie('session').value}"
+    env = {**os.environ, "DATABASE_URL": uri, "SECRET_KEY": SECRET, "DEMO_MODE": "0"}
+    rows = []
+    hello, hello_port = serve("bench.hello:app", env)
+    try:
+        base_rate, base_p95, _ = wrk(f"http://127.0.0.1:{hello_port}/hello")
+    finally:
+        hello.terminate()
+        hello.wait()
+    rows.append([label, "bare hello (baseline)", f"{base_rate:.0f}", "1.00", f"{base_p95:.1f}", ""])
+    server, port = serve("webapp:create_app()", env)
+    try:
+        headers = {"Cookie": cookie, "X-CSRFToken": token}
+        for name, method, path in (
+            ("answer save (JSON)", "POST", "/p/answers"),
+            ("next question page", "GET", "/p/questions/reading-writing/rw_read_twice"),
+        ):
+            rate, p95, bad = wrk(f"http://127.0.0.1:{port}{path}", method=method, headers=headers)
+            rows.append(
+                [
+                    label,
+                    name,
+                    f"{rate:.0f}",
+                    f"{rate / base_rate:.2f}",
+                    f"{p95:.1f}",
+                    f"{bad} non-2xx",
+                ]
+            )
+    finally:
+        server.terminate()
+        server.wait()
+    return rows
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench does this)")
+    rows = measure(None, "SQLite")
+    postgres = os.environ.get("BENCH_POSTGRES_URL")
+    if postgres:
+        rows += measure(postgres, "PostgreSQL")
+    else:
+        rows.append(["PostgreSQL", "not run: set BENCH_POSTGRES_URL", "", "", "", ""])
+    table(
+        f"Web throughput, {CONNECTIONS} connections, {SECONDS} s each (gunicorn "
+        f"{' '.join(GUNICORN_ARGS)})",
+        ["database", "endpoint", "req/s", "x hello", "p95 ms", "notes"],
+        rows,
+    )
+    print("goals: answer save and next page >= 0.50x hello; p95 < 50 ms")
+
+
+if __name__ == "__main__":
+    main()
