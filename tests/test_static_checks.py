@@ -35,3 +35,17 @@ def test_bandit_would_catch_one(tmp_path):
         "import subprocess\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
     )
     assert [f["test_id"] for f in run_bandit(str(bad))] == ["B602"]
+
+
+def test_the_web_app_starts_without_heavy_libraries():
+    """scikit-learn, pandas, matplotlib and WeasyPrint load only where they are needed."""
+    code = (
+        "import sys; from webapp import create_app; "
+        "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://'}); "
+        "print(sorted(m for m in ('sklearn', 'pandas', 'matplotlib', 'weasyprint') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
