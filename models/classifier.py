@@ -211,7 +211,7 @@ class ScorecardClassifier(ClassifierMixin, BaseEstimator):
         if bands is None:
             defaults = [("none", "Few signs", "none"), ("possible", "Some signs", "possible")]
             defaults += [("likely", "Many signs", "likely")]
-            bands = defaults[-(len(cutoffs) + 1) :] if len(cutoffs) < 3 else None
+            bands = defaults[: len(cutoffs) + 1] if len(cutoffs) < 3 else None
         if bands is None or len(bands) != len(cutoffs) + 1:
             raise ValueError("give one (name, label, flag) band more than there are cut-offs")
         low = sum(min([0.0, *t.values()]) for t in points.values())
