@@ -1,6 +1,15 @@
 """The transparent scoring model: Scorecard (points per answer, bands with named cut-offs) and
-the expert scorecards shipped with the service. Imports only ``questionnaires`` of ours."""
+the expert scorecards shipped with the service. Imports only ``questionnaires`` of ours.
 
+``models.evaluate`` and ``models.explain`` are the functions (they shadow their modules' names;
+import other names from ``models.evaluate`` / ``models.explain`` with ``from ... import``).
+``ScorecardClassifier`` is loaded on first use, so scoring a response never imports
+scikit-learn. The model card (``models.modelcard``) is imported on its own: it loads matplotlib.
+"""
+
+from models.batch import BatchSummary, RowProblem, score_csv, score_frame
+from models.evaluate import Evaluation, evaluate
+from models.explain import Explanation, explain
 from models.library import builtin_scorecards, load_scorecards, scorecards_for
 from models.scorecard import (
     Alert,
@@ -16,6 +25,15 @@ from models.scorecard import (
 
 __all__ = [
     "Alert",
+    "BatchSummary",
+    "Evaluation",
+    "Explanation",
+    "RowProblem",
+    "ScorecardClassifier",
+    "evaluate",
+    "explain",
+    "score_csv",
+    "score_frame",
     "Band",
     "Contribution",
     "CriticalRule",
@@ -28,3 +46,11 @@ __all__ = [
     "scorecard_from_dict",
     "scorecards_for",
 ]
+
+
+def __getattr__(name: str):
+    if name == "ScorecardClassifier":
+        from models.classifier import ScorecardClassifier
+
+        return ScorecardClassifier
+    raise AttributeError(f"module 'models' has no attribute {name!r}")

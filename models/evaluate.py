@@ -7,12 +7,10 @@ than equal sensitivity, so false-positive rates and calibration are reported per
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 
 @dataclass(frozen=True)
@@ -114,24 +112,39 @@ def _ratio(a: float, b: float) -> float:
 def auc_with_interval(
     y_true, scores, *, n_boot: int = 200, level: float = 0.95, random_state: int = 0
 ) -> tuple[float, tuple[float, float]]:
-    """ROC AUC and a percentile bootstrap interval (resampling people)."""
+    """ROC AUC and a percentile bootstrap interval. Scorecards have few distinct totals, so
+    people are resampled as counts per (total, outcome) cell (a multinomial draw, the same
+    distribution as resampling rows) and a million-row interval takes milliseconds."""
     y = np.asarray(y_true).astype(int)
     s = np.asarray(scores, dtype=np.float64)
     if len(np.unique(y)) < 2:
         return float("nan"), (float("nan"), float("nan"))
-    auc = float(roc_auc_score(y, s))
+    _, inverse = np.unique(s, return_inverse=True)
+    cells = np.bincount(inverse * 2 + y, minlength=2 * (inverse.max() + 1)).reshape(-1, 2)
+    auc = _auc_from_counts(cells[:, 1], cells[:, 0])
     rng = np.random.default_rng(random_state)
-    boots = []
-    for _ in range(n_boot):
-        idx = rng.integers(0, len(y), len(y))
-        if y[idx].min() == y[idx].max():
-            continue
-        boots.append(roc_auc_score(y[idx], s[idx]))
+    draws = rng.multinomial(len(y), cells.ravel() / len(y), size=n_boot)
+    boots = [_auc_from_counts(d.reshape(-1, 2)[:, 1], d.reshape(-1, 2)[:, 0]) for d in draws]
+    boots = [b for b in boots if b == b]
     if not boots:
         return auc, (float("nan"), float("nan"))
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(boots, [tail, 100 - tail])
     return auc, (float(low), float(high))
+
+
+def roc_auc(y_true, scores) -> float:
+    """The probability that a person with the need scores above one without (ties count half)."""
+    return auc_with_interval(y_true, scores, n_boot=0)[0]
+
+
+def _auc_from_counts(pos: np.ndarray, neg: np.ndarray) -> float:
+    """AUC from counts of positives and negatives at each distinct score, lowest first."""
+    total_pos, total_neg = pos.sum(), neg.sum()
+    if not total_pos or not total_neg:
+        return float("nan")
+    below = np.cumsum(neg) - neg
+    return float(np.sum(pos * (below + 0.5 * neg)) / (total_pos * total_neg))
 
 
 def calibration(y_true, risk) -> Calibration:
@@ -200,7 +213,7 @@ def evaluate(
                 "group": name,
                 "n": int(mask.sum()),
                 "positives": int(yg.sum()),
-                "auc": float(roc_auc_score(yg, sg)) if 0 < yg.sum() < len(yg) else math.nan,
+                "auc": roc_auc(yg, sg),
                 "sensitivity": point.sensitivity,
                 "false_positive_rate": 1 - point.specificity,
                 "ppv": point.ppv,
