@@ -50,7 +50,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         configure_sqlite(db.engine)
 
-    from webapp import admin, api, auth, cli, dashboard, errors, intake, pages, parent, review
+    from webapp import (
+        admin,
+        api,
+        auth,
+        cli,
+        dashboard,
+        errors,
+        intake,
+        learning_pages,
+        pages,
+        parent,
+        review,
+    )
     from webapp import security as _security  # noqa: F401 - registers the user loader
 
     blueprints = (
@@ -62,6 +74,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         admin.bp,
         dashboard.bp,
         api.bp,
+        learning_pages.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

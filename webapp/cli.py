@@ -111,7 +111,12 @@ def register(app: Flask) -> None:
         default=0,
         help="Also add this many synthetic screened referrals (for load tests).",
     )
-    def demo_data_command(print_logins: bool, cases: int):
+    @click.option(
+        "--outcomes",
+        is_flag=True,
+        help="With --cases: also synthetic assessment outcomes, for the learning loop.",
+    )
+    def demo_data_command(print_logins: bool, cases: int, outcomes: bool):
         """Load demo users and referrals (demo mode only)."""
         password = os.environ.get("DEMO_PASSWORD", "")
         if len(password) < MIN_PASSWORD_LENGTH:
@@ -129,7 +134,7 @@ def register(app: Flask) -> None:
                     select(User).where(User.email.in_([email for email, _n, _r in DEMO_USERS]))
                 )
             }
-            bulk_cases(team, users["intake"], users["clinician"], cases)
+            bulk_cases(team, users["intake"], users["clinician"], cases, outcomes=outcomes)
             click.echo(f"Added {cases} synthetic referrals.")
         click.echo("Demo data loaded.")
         if print_logins:

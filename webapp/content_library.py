@@ -54,7 +54,33 @@ def questionnaire_library() -> Library:
 
 
 def service_scorecards() -> tuple[Scorecard, ...]:
-    return _cached()[1]
+    """The scorecards in use: built-in and imported ones, except where an approved fitted
+    version (the learning loop) has replaced one for the same domain and questionnaire."""
+    library, cards = _cached()
+    fitted = _active_fitted(library)
+    replaced = {(c.domain, q) for c in fitted for q in c.questionnaires}
+    kept = tuple(c for c in cards if not any((c.domain, q) in replaced for q in c.questionnaires))
+    return kept + fitted
+
+
+def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
+    from sqlalchemy import select
+
+    from models import scorecard_from_dict
+    from webapp.extensions import db
+    from webapp.records import ScorecardVersion
+
+    built = current_app.extensions.setdefault("fitted_scorecards", {})
+    cards = []
+    for key, definition in db.session.execute(
+        select(ScorecardVersion.id, ScorecardVersion.definition).where(
+            ScorecardVersion.status == "active"
+        )
+    ):
+        if key not in built:
+            built[key] = scorecard_from_dict(definition, library, source=f"fitted version {key}")
+        cards.append(built[key])
+    return tuple(cards)
 
 
 def import_yaml(questionnaire_path: Path, scorecard_paths: list[Path]) -> Questionnaire:

@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.records import (
     Answer,
     Case,
+    Outcome,
     Plan,
     PlanItem,
     Response,
@@ -33,19 +34,26 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def bulk_cases(team: Team, worker: User, clinician: User, count: int, seed: int = 7) -> int:
+def bulk_cases(
+    team: Team, worker: User, clinician: User, count: int, seed: int = 7, outcomes: bool = False
+) -> int:
+    """``outcomes`` also records a synthetic assessment outcome for about half the cases,
+    confirmed with a probability that rises with the (hidden) need behind the answers, so
+    the learning loop has something to learn from."""
     rng = random.Random(seed)  # noqa: S311 - repeatable synthetic data, not security
     questionnaire = builtin_library().get("reading-writing")
     (card,) = scorecards_for(questionnaire.key, builtin_scorecards())
     content = builtin_content()
     domain = content.domains[card.domain]
     plans_by_level: dict[str, list] = {}
-    ids = {m: _next_id(m) for m in (Case, Response, Answer, Result, Plan, PlanItem, Review)}
+    ids = {
+        m: _next_id(m) for m in (Case, Response, Answer, Result, Plan, PlanItem, Review, Outcome)
+    }
     now = utcnow()
     rows: dict[type, list[dict]] = {m: [] for m in ids}
 
     def flush() -> None:
-        for model in (Case, Response, Answer, Result, Plan, PlanItem, Review):
+        for model in (Case, Response, Answer, Result, Plan, PlanItem, Review, Outcome):
             if rows[model]:
                 db.session.execute(insert(model), rows[model])
                 rows[model].clear()
@@ -184,6 +192,19 @@ def bulk_cases(team: Team, worker: User, clinician: User, count: int, seed: int 
                 }
             )
             ids[Review] += 1
+        if outcomes and rng.random() < 0.5:
+            rows[Outcome].append(
+                {
+                    "id": ids[Outcome],
+                    "case_id": case_id,
+                    "domain": card.domain,
+                    "finding": "confirmed" if rng.random() < need**2 else "not_confirmed",
+                    "recorded_by_id": clinician.id,
+                    "note": "Synthetic outcome.",
+                    "recorded_at": opened + timedelta(days=30),
+                }
+            )
+            ids[Outcome] += 1
         if (n + 1) % BATCH == 0:
             flush()
     flush()

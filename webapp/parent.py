@@ -30,6 +30,7 @@ from questionnaires import SKIP, Item, Questionnaire
 from screening import alerts_for_answer
 from webapp.answering import answer_form
 from webapp.audit import record_event
+from webapp.content_library import service_scorecards
 from webapp.extensions import db, limiter
 from webapp.forms import choices
 from webapp.invitations import find_invitation, questionnaires_of, responses_of
@@ -268,7 +269,7 @@ def _raise_alerts(
     invitation: Invitation, questionnaire: Questionnaire, item: Item, value: str
 ) -> bool:
     """A critical answer alerts the worker at once (the case goes to the top of the queue)."""
-    if not alerts_for_answer(questionnaire, item.id, value):
+    if not alerts_for_answer(questionnaire, item.id, value, service_scorecards()):
         return False
     case = db.session.get(Case, invitation.case_id)
     case.critical_alert = True

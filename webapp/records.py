@@ -329,6 +329,30 @@ class Outcome(db.Model):
     recorded_by: Mapped[User] = relationship()
 
 
+class ScorecardVersion(db.Model):
+    """A scorecard fitted from recorded outcomes: a candidate until someone approves it, then
+    the active scorecard for its domain. Old results keep the version that produced them."""
+
+    __tablename__ = "scorecard_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    domain: Mapped[str] = mapped_column(String(40), index=True)
+    scorecard_id: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(20))
+    # candidate / active / retired / discarded
+    status: Mapped[str] = mapped_column(String(20), default="candidate")
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    outcomes_used: Mapped[int] = mapped_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    decided_at: Mapped[datetime | None] = mapped_column()
+
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __table_args__ = (UniqueConstraint("scorecard_id", "version", name="uq_scorecard_version"),)
+
+
 class ApiToken(db.Model):
     """A case-management system's key to the JSON API: read-only, for one team. Only a hash
     of the token is kept."""

@@ -115,6 +115,9 @@ def world(app):
             "reference": case.reference,
             "version": "staff",
             "token": "nope",
+            "domain": "literacy",
+            "decision": "discard",
+            "version_id": 1,
         }
         with app.test_request_context():
             urls = {}

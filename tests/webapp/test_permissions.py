@@ -62,6 +62,10 @@ EXPECTED = {
     "admin.subject_access": ({"admin"}, False),
     "dashboard.index": (STAFF, False),
     "dashboard.csv": (STAFF, False),
+    "learning.index": ({"clinician", "admin"}, False),
+    "learning.domain": ({"clinician", "admin"}, False),
+    "learning.fit": ({"clinician", "admin"}, False),
+    "learning.decide_version": ({"clinician", "admin"}, False),
     # The API takes tokens only (tested in test_api.py): no session opens it.
     "api.case_flags": ({"api"}, False),
     "api.case_plan": ({"api"}, False),
@@ -127,6 +131,19 @@ def world(app):
         draft = start_response(case, questionnaire, "with-worker", users["intake"])
         plan = editable_plan(case)
         invitation, _token = create_invitation(case, [questionnaire], users["intake"])
+        from models import builtin_scorecards
+        from webapp.records import ScorecardVersion
+
+        literacy = next(c for c in builtin_scorecards() if c.domain == "literacy")
+        candidate = ScorecardVersion(
+            domain="literacy",
+            scorecard_id="literacy-fitted",
+            version="1",
+            definition=literacy.to_dict(),
+            evaluation={},
+            outcomes_used=0,
+        )
+        db.session.add(candidate)
         invitation.consent_at = utcnow()
         db.session.commit()
         args = {
@@ -136,6 +153,7 @@ def world(app):
             "invitation_id": invitation.id,
             "questionnaire_id": questionnaire.id,
             "reference": case.reference,
+            "version_id": candidate.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
@@ -151,6 +169,10 @@ def url_for_rule(app, rule, world) -> str:
             values[name] = world["plan_item"]
         elif name == "version":
             values[name] = "staff"
+        elif name == "domain":
+            values[name] = "literacy"
+        elif name == "decision":
+            values[name] = "discard"
         else:
             values[name] = world["args"][name]
     with app.test_request_context():
