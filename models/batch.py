@@ -10,6 +10,7 @@ are left blank.
 from __future__ import annotations
 
 import time
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,48 +73,55 @@ class Plan:
         self.mins = [np.array([b.min for b in card.bands]) for card in self.scorecards]
 
     def encode(self, frame: pd.DataFrame, first_row: int = 1):
-        """Codes (n x columns, int16; -1 for an unknown value) and the problems found."""
+        """Codes (n x columns, int16, column-major; -1 for an unknown value) and the problems
+        found. Categorical columns (as ``score_csv`` reads them) are mapped through their few
+        categories instead of hashing every cell."""
         n = len(frame)
-        codes = np.zeros((n, len(self.columns)), dtype=np.int16)
+        codes = np.zeros((n, len(self.columns)), dtype=np.int16, order="F")
         problems: list[RowProblem] = []
         for j, column in enumerate(self.columns):
             if column not in frame:
                 continue  # not asked of anyone in this file: scores nothing, like Scorecard.score
             raw = frame[column]
-            categories = [*_EMPTY, *self.options[column]]
-            values = raw.astype("string").str.strip()
-            c = pd.Index(categories).get_indexer(values).astype(np.int16)
+            lookup = pd.Index([*_EMPTY, *self.options[column]])
+            if isinstance(raw.dtype, pd.CategoricalDtype):
+                per_category = _codes_for(lookup, raw.cat.categories.to_numpy(dtype=object))
+                cat_codes = raw.cat.codes.to_numpy()
+                c = np.where(cat_codes >= 0, per_category[cat_codes], -1).astype(np.int16)
+            else:
+                c = _codes_for(lookup, raw.to_numpy(dtype=object))
             # Empty and "skip" -> 0, options -> 1..k, unknown -> -1, missing (NaN) -> 0.
             col = np.where(c >= len(_EMPTY), c - len(_EMPTY) + 1, np.where(c >= 0, 0, -1))
-            bad = (col == -1) & raw.notna().to_numpy()
-            col[~bad & (col == -1)] = 0
+            missing = raw.isna().to_numpy()
+            col[missing] = 0
             codes[:, j] = col
-            for i in np.flatnonzero(bad):
-                problems.append(
-                    RowProblem(
-                        first_row + int(i),
-                        column,
-                        str(raw.iloc[i]),
-                        f"'{raw.iloc[i]}' is not an option of {column}",
-                    )
-                )
+            for i in np.flatnonzero(col == -1):
+                value = raw.iloc[i]
+                message = f"'{value}' is not an option of {column}"
+                problems.append(RowProblem(first_row + int(i), column, str(value), message))
         return codes, problems
 
     def score_codes(self, codes: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """(points, total, band index) per scorecard; rows with an unknown code give NaN."""
+        any_bad = bool(codes.size) and codes.min() < 0
         out = []
         for card, (idx, offsets, flat), mins in zip(
             self.scorecards, self.tables, self.mins, strict=True
         ):
-            sub = codes[:, idx]
-            points = np.take(flat, sub + offsets).sum(axis=1)
-            bad = (sub < 0).any(axis=1)
-            points[bad] = np.nan
+            points = np.zeros(codes.shape[0], dtype=np.float64)
+            for j, offset in zip(idx, offsets, strict=True):
+                # One small table per item, looked up by code: a gather, then an add.
+                points += flat[offset : offset + self.width[self.columns[j]]].take(codes[:, j])
+            if any_bad:
+                bad = (codes[:, idx] < 0).any(axis=1)
+                points[bad] = np.nan
+            else:
+                bad = None
             total = points / card.max_points if card.method == "proportion" else points
             if card.method == "proportion" and not card.max_points:
                 total = np.zeros_like(points)
             band = np.maximum(np.searchsorted(mins, total, side="right") - 1, 0)
-            out.append((points, total, np.where(bad, -1, band)))
+            out.append((points, total, band if bad is None else np.where(bad, -1, band)))
         return out
 
     def frame(self, codes: np.ndarray, index) -> pd.DataFrame:
@@ -167,7 +175,9 @@ def score_csv(
     problems: list[RowProblem] = []
     rows, first = 0, True
     keep = set(keep_columns)
-    reader = pd.read_csv(in_path, dtype=str, chunksize=chunk_size, keep_default_na=False)
+    # Item columns as categories: the parser hashes each distinct answer once per chunk.
+    dtypes = defaultdict(lambda: str, dict.fromkeys(plan.columns, "category"))
+    reader = pd.read_csv(in_path, dtype=dtypes, chunksize=chunk_size, keep_default_na=False)
     with Path(out_path).open("w", encoding="utf-8", newline="") as out:
         for chunk in tqdm(reader, disable=not progress, desc="scoring", unit="chunk"):
             codes, found = plan.encode(chunk, first_row=rows + 1)
@@ -189,6 +199,15 @@ def score_csv(
         out_path=str(out_path),
         scorecards=tuple(card.key for card in scorecards),
     )
+
+
+def _codes_for(lookup: pd.Index, values: np.ndarray) -> np.ndarray:
+    c = lookup.get_indexer(values).astype(np.int16)
+    missed = np.flatnonzero(c < 0)
+    if len(missed):  # a second chance for stray spaces, only on the few cells that missed
+        stripped = np.array([v.strip() if isinstance(v, str) else v for v in values[missed]])
+        c[missed] = lookup.get_indexer(stripped)
+    return c
 
 
 def _options(scorecards: Sequence[Scorecard], library: Library | None) -> dict[str, list[str]]:

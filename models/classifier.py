@@ -371,21 +371,20 @@ def _newton(F: np.ndarray, y: np.ndarray, l2: float, beta=None, iters: int = 50)
 def _select(X, y, max_items, bonus, n_refit, l2) -> list[_Block]:
     n = len(y)
     cands = _candidates(X, bonus)
+    screen = _Screen(X, cands)
     chosen: list[_Block] = []
     F = np.ones((n, 1))
     beta, ll = _newton(F, y, l2)
     price = math.log(max(n, 2))
     while len(chosen) < max_items and cands:
         p = _sigmoid(F @ beta)
-        w, r = p * (1 - p), y - p
-        Fw = F * w[:, None]
-        H = F.T @ Fw + l2 * np.eye(F.shape[1])
-        H_inv = np.linalg.inv(H)
+        stats = screen.statistics(F, p * (1 - p), y - p, l2)
         best_by_item: list[tuple[float, _Block]] = []
         for blocks in cands.values():
-            scored = [(_score_test(b.columns(X), r, w, Fw, H_inv), b) for b in blocks]
-            stat, block = max(scored, key=lambda s: s[0] - price * len(s[1].kinds))
-            best_by_item.append((stat - price * len(block.kinds), block))
+            stat, block = max(
+                ((stats[id(b)] - price * len(b.kinds), b) for b in blocks), key=lambda s: s[0]
+            )
+            best_by_item.append((stat, block))
         best_by_item.sort(key=lambda s: -s[0])
         best = None
         for _, block in best_by_item[: max(n_refit, 1)]:
@@ -403,17 +402,61 @@ def _select(X, y, max_items, bonus, n_refit, l2) -> list[_Block]:
     return chosen
 
 
-def _score_test(cols, r, w, Fw, H_inv) -> float:
-    """Rao's score statistic for adding ``cols`` to the current fit (about 2 x the gain in
-    log-likelihood), so every candidate is screened for the price of a few dot products."""
-    Z = np.column_stack(cols)
-    g = Z.T @ r
-    ZWF = Z.T @ Fw
-    info = (Z * w[:, None]).T @ Z - ZWF @ H_inv @ ZWF.T
-    try:
-        return float(g @ np.linalg.solve(info + 1e-9 * np.eye(len(g)), g))
-    except np.linalg.LinAlgError:
-        return 0.0
+class _Screen:
+    """Rao's score statistic for adding each candidate block to the current fit (about 2 x its
+    gain in log-likelihood), for every candidate at once: a few matrix products per step
+    instead of a fit per candidate, so exact refits are spent only on the front runners."""
+
+    def __init__(self, X: np.ndarray, cands: dict[int, list[_Block]]):
+        columns: list[np.ndarray] = []
+        index: dict[tuple, int] = {}
+        pairs: list[tuple[int, int]] = []
+        self.blocks: list[tuple[_Block, list[int]]] = []
+        for blocks in cands.values():
+            for block in blocks:
+                at = []
+                for kind, col in zip(block.kinds, block.columns(X), strict=True):
+                    key = (block.column, kind, block.level if kind == "step" else None)
+                    if key not in index:
+                        index[key] = len(columns)
+                        columns.append(col)
+                    at.append(index[key])
+                if len(at) == 2:
+                    pairs.append((at[0], at[1]))
+                self.blocks.append((block, at))
+        self.C = np.column_stack(columns) if columns else np.zeros((len(X), 0))
+        self.C_sq = self.C**2
+        self.pairs = sorted(set(pairs))
+        self.pair_at = {pair: k for k, pair in enumerate(self.pairs)}
+        self.P = (
+            np.column_stack([self.C[:, a] * self.C[:, b] for a, b in self.pairs])
+            if self.pairs
+            else np.zeros((len(X), 0))
+        )
+
+    def statistics(self, F, w, r, l2) -> dict[int, float]:
+        Fw = F * w[:, None]
+        H_inv = np.linalg.inv(F.T @ Fw + l2 * np.eye(F.shape[1]))
+        g = self.C.T @ r
+        CWF = self.C.T @ Fw
+        A = CWF @ H_inv
+        info_diag = self.C_sq.T @ w - np.einsum("ij,ij->i", A, CWF)
+        cross = self.P.T @ w
+        out: dict[int, float] = {}
+        for block, at in self.blocks:
+            if len(at) == 1:
+                a = at[0]
+                out[id(block)] = float(g[a] ** 2 / info_diag[a]) if info_diag[a] > 1e-9 else 0.0
+                continue
+            a, b = at
+            off = cross[self.pair_at[(a, b)]] - A[a] @ CWF[b]
+            info = np.array([[info_diag[a], off], [off, info_diag[b]]]) + 1e-9 * np.eye(2)
+            gg = g[[a, b]]
+            try:
+                out[id(block)] = float(gg @ np.linalg.solve(info, gg))
+            except np.linalg.LinAlgError:
+                out[id(block)] = 0.0
+        return out
 
 
 def _curve_loss(total: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
