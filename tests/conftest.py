@@ -14,7 +14,12 @@ import pytest
 from webapp import create_app
 from webapp.database import init_database
 
-TEST_CONFIG = {"TESTING": True, "DEMO_MODE": True, "SERVER_NAME": "localhost"}
+TEST_CONFIG = {
+    "TESTING": True,
+    "DEMO_MODE": True,
+    "SERVER_NAME": "localhost",
+    "DASHBOARD_CACHE_SECONDS": 0,
+}
 
 
 @pytest.fixture(scope="session")

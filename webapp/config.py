@@ -51,6 +51,7 @@ def load_config(overrides: dict | None = None) -> dict:
             ("NHS 111, for urgent help with your mental health", "Call 111 and choose option 2."),
         ],
         "BABEL_DEFAULT_LOCALE": "en",
+        "DASHBOARD_CACHE_SECONDS": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60")),
         # Questionnaires and scorecards imported by `flask import-questionnaire`.
         "IMPORTED_CONTENT_DIR": os.environ.get(
             "IMPORTED_CONTENT_DIR", str(INSTANCE_DIR / "imported")

@@ -3,7 +3,9 @@ Only counts: no parent is named here."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from datetime import datetime
+
+from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
@@ -13,9 +15,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from webapp.extensions import db
-from webapp.records import Team
+from webapp.records import Team, utcnow
 from webapp.security import role_required
-from webapp.statistics import Filters, figures_frame, service_figures
+from webapp.statistics import Figures, Filters, figures_frame, service_figures
 
 bp = Blueprint("dashboard", __name__)
 staff = role_required("intake", "clinician", "admin")
@@ -61,13 +63,30 @@ def _filters() -> tuple[DashboardFilterForm, Filters | None]:
     return form, Filters(team_id=team_id, date_from=form.date_from.data, date_to=form.date_to.data)
 
 
+def cached_figures(filters: Filters) -> tuple[Figures, datetime]:
+    """Figures are counts over every referral, so they are kept for DASHBOARD_CACHE_SECONDS
+    (a minute by default) per filter; the page says how fresh they are."""
+    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
+    cache = current_app.extensions.setdefault("dashboard_cache", {})
+    now = utcnow()
+    hit = cache.get(filters)
+    if hit and seconds and (now - hit[1]).total_seconds() < seconds:
+        return hit
+    cache[filters] = (service_figures(filters), now)
+    return cache[filters]
+
+
 @bp.route("/dashboard")
 @staff
 def index():
     form, filters = _filters()
-    figures = service_figures(filters) if filters else None
+    figures, as_at = cached_figures(filters) if filters else (None, None)
     return render_template(
-        "dashboard.html", form=form, figures=figures, query=request.query_string.decode()
+        "dashboard.html",
+        form=form,
+        figures=figures,
+        as_at=as_at,
+        query=request.query_string.decode(),
     )
 
 
@@ -77,7 +96,7 @@ def csv():
     form, filters = _filters()
     if filters is None:
         return render_template("dashboard.html", form=form, figures=None, query=""), 400
-    data = figures_frame(service_figures(filters)).to_csv(index=False)
+    data = figures_frame(cached_figures(filters)[0]).to_csv(index=False)
     return Response(
         data,
         mimetype="text/csv",

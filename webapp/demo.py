@@ -94,6 +94,7 @@ def bulk_cases(
                 "review_requested_at": opened + timedelta(hours=1)
                 if flag.level == "likely"
                 else None,
+                "referred_at": opened + timedelta(days=1) if reviewed else None,
             }
         )
         rows[Response].append(

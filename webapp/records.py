@@ -94,6 +94,9 @@ class Case(db.Model):
     previously_diagnosed: Mapped[str] = mapped_column(
         String(10), default="unknown", server_default="unknown"
     )
+    # When the latest clinician decision was a referral (null otherwise): the referred list
+    # reads this indexed column instead of grouping every review.
+    referred_at: Mapped[datetime | None] = mapped_column()
     # A legal hold stops the retention purge deleting this case.
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -119,6 +122,9 @@ class Case(db.Model):
 
     __table_args__ = (
         Index("ix_case_review_queue", "team_id", "review_state", "review_requested_at"),
+        Index("ix_case_team_opened", "team_id", "created_at", "id"),
+        Index("ix_case_team_flag", "team_id", "flag_level", "created_at"),
+        Index("ix_case_team_referred", "team_id", "referred_at"),
     )
 
     @property

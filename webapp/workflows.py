@@ -372,20 +372,11 @@ def review_queue(team_id: int, *, limit: int = 50, offset: int = 0) -> Queue:
 def referred_cases(team_id: int, *, limit: int = 50) -> list[Case]:
     """Cases whose latest decision was a referral: they wait for assessment outcomes
     (the longest waiting first; one page)."""
-    latest = (
-        select(Review.case_id, func.max(Review.id).label("review_id"))
-        .join(Case, Case.id == Review.case_id)
-        .where(Case.team_id == team_id)
-        .group_by(Review.case_id)
-        .subquery()
-    )
     return list(
         db.session.scalars(
             select(Case)
-            .join(latest, latest.c.case_id == Case.id)
-            .join(Review, Review.id == latest.c.review_id)
-            .where(Review.decision == "refer")
-            .order_by(Review.created_at.asc())
+            .where(Case.team_id == team_id, Case.referred_at.is_not(None))
+            .order_by(Case.referred_at.asc(), Case.id)
             .limit(limit)
             .options(selectinload(Case.outcomes))
         )
@@ -406,6 +397,7 @@ def record_review(
     )
     db.session.add(review)
     case.review_state = "more_information" if decision == "more_information" else "reviewed"
+    case.referred_at = utcnow() if decision == "refer" else None
     record_event("review.recorded", case_id=case.id, detail=decision)
     db.session.commit()
     return review

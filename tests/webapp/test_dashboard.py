@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
+from sqlalchemy import select
+
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import get_page
@@ -91,3 +93,20 @@ def test_date_filters_and_bad_dates(app, client):
     page = get_page(client, "/dashboard?date_from=2000-01-01&date_to=2000-12-31")
     assert figure(page, "screened") == "0"
     assert client.get("/dashboard.csv?date_from=banana").status_code == 400
+
+
+def test_figures_are_cached_for_a_minute_per_team(app, client):
+    people = build(app)
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    sign_in_as(client, people["worker"])
+    assert figure(get_page(client, "/dashboard"), "screened") == "3"
+    with app.app_context():
+        from webapp.records import Team
+
+        worker = db.session.scalars(select(User).where(User.role == "intake")).first()
+        screen(create_case(team=db.session.get(Team, people["north"])), worker, -1)
+    page = get_page(client, "/dashboard")
+    assert figure(page, "screened") == "3"  # the cached figures, with their time shown
+    assert "Figures as at" in page.get_text()
+    app.config["DASHBOARD_CACHE_SECONDS"] = 0
+    assert figure(get_page(client, "/dashboard"), "screened") == "4"
