@@ -62,8 +62,12 @@ format:
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup
+bench: setup .debian-test.stamp .debian-bench.stamp
 	$(BIN)/python -m bench
+
+.debian-bench.stamp:
+	scripts/ensure-debian-packages wrk
+	touch $@
 
 clean:
 	rm -rf $(VENV) node_modules $(STATIC) instance .debian-*.stamp
