@@ -361,7 +361,7 @@ def _newton(F: np.ndarray, y: np.ndarray, l2: float, beta=None, iters: int = 50)
         hess = (F * w[:, None]).T @ F + np.diag(ridge) + 1e-9 * np.eye(p_dim)
         step = np.linalg.solve(hess, grad)
         beta += step
-        if np.max(np.abs(step)) < 1e-7:
+        if np.max(np.abs(step)) < 1e-5:
             break
     eta = F @ beta
     ll = float(np.sum(y * eta - np.logaddexp(0, eta)) - 0.5 * np.sum(ridge * beta**2))
@@ -390,7 +390,7 @@ def _select(X, y, max_items, bonus, n_refit, l2) -> list[_Block]:
         for _, block in best_by_item[: max(n_refit, 1)]:
             F_new = np.column_stack([F, *block.columns(X)])
             start = np.concatenate([beta, np.zeros(len(block.kinds))])
-            b_new, ll_new = _newton(F_new, y, l2, start)
+            b_new, ll_new = _newton(F_new, y, l2, start, iters=8)
             gain = 2 * (ll_new - ll) - price * len(block.kinds)
             if best is None or gain > best[0]:
                 best = (gain, block, F_new, b_new, ll_new)
