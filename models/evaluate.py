@@ -45,6 +45,8 @@ class Evaluation:
     groups: pd.DataFrame | None
     sensitivity_gap: float | None
     fpr_gap: float | None
+    sensitivity_gap_interval: tuple[float, float] | None = None
+    fpr_gap_interval: tuple[float, float] | None = None
 
 
 def cutoff_table(y_true, scores) -> pd.DataFrame:
@@ -201,7 +203,7 @@ def evaluate(
     chosen = operating_point(y, s, chosen_cut)
     cal = calibration(y, risk) if risk is not None else None
 
-    group_frame, sens_gap, fpr_gap = None, None, None
+    group_frame, sens_gap, fpr_gap, gap_intervals = None, None, None, (None, None)
     if groups is not None:
         g = np.asarray(groups)
         rows = []
@@ -234,6 +236,10 @@ def evaluate(
             sens_gap = float(enough["sensitivity"].max() - enough["sensitivity"].min())
             fpr = enough["false_positive_rate"]
             fpr_gap = float(fpr.max() - fpr.min())
+            keep = np.isin(g, enough["group"].to_numpy())
+            gap_intervals = _gap_intervals(
+                g[keep], y[keep], s[keep] >= chosen_cut, n_boot, random_state
+            )
     return Evaluation(
         n=len(y),
         positives=int(y.sum()),
@@ -246,4 +252,33 @@ def evaluate(
         groups=group_frame,
         sensitivity_gap=sens_gap,
         fpr_gap=fpr_gap,
+        sensitivity_gap_interval=gap_intervals[0],
+        fpr_gap_interval=gap_intervals[1],
     )
+
+
+def _gap_intervals(groups, y, flagged, n_boot: int, random_state: int, level: float = 0.95):
+    """95% bootstrap intervals for the sensitivity and false-positive-rate gaps, resampling
+    people as counts per (group, outcome, flagged) cell: a gap is only worth acting on if it
+    is bigger than its noise."""
+    if n_boot <= 0:
+        return None, None
+    names, code = np.unique(groups, return_inverse=True)
+    cell = code * 4 + y.astype(int) * 2 + flagged.astype(int)
+    counts = np.bincount(cell, minlength=len(names) * 4)
+    draws = (
+        np.random.default_rng(random_state)
+        .multinomial(len(y), counts / len(y), size=n_boot)
+        .reshape(n_boot, len(names), 2, 2)
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sens = draws[:, :, 1, 1] / draws[:, :, 1, :].sum(axis=2)
+        fpr = draws[:, :, 0, 1] / draws[:, :, 0, :].sum(axis=2)
+    tail = (1 - level) / 2 * 100
+
+    def interval(rates):
+        gaps = np.nanmax(rates, axis=1) - np.nanmin(rates, axis=1)
+        low, high = np.nanpercentile(gaps, [tail, 100 - tail])
+        return float(low), float(high)
+
+    return interval(sens), interval(fpr)

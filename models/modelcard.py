@@ -257,8 +257,12 @@ Scores questionnaires: {{ card.questionnaires | join(", ") }}.</p>
 {% if ev.calibration %}<td>{{ fmt(g.calibration_in_the_large) }}</td>{% endif %}</tr>
 {% endfor %}</tbody>
 </table>
-<p>Largest sensitivity gap: {{ fmt(ev.sensitivity_gap) }}.
-Largest false positive rate gap: {{ fmt(ev.fpr_gap) }}.</p>
+<p>Largest sensitivity gap: {{ fmt(ev.sensitivity_gap) }}{% if ev.sensitivity_gap_interval %}
+(95% interval {{ fmt(ev.sensitivity_gap_interval[0]) }} to
+{{ fmt(ev.sensitivity_gap_interval[1]) }}){% endif %}.
+Largest false positive rate gap: {{ fmt(ev.fpr_gap) }}{% if ev.fpr_gap_interval %}
+(95% interval {{ fmt(ev.fpr_gap_interval[0]) }} to {{ fmt(ev.fpr_gap_interval[1]) }}){% endif %}.
+Only groups with enough people with and without the need are compared.</p>
 {% else %}
 <p>No group data was given, so fairness between groups has not been checked.</p>
 {% endif %}

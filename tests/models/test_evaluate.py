@@ -61,12 +61,16 @@ def test_group_gaps():
     y = np.array([1] * 20 + [0] * 20 + [1] * 20 + [0] * 20)
     s = np.array([1] * 18 + [0] * 2 + [1] * 4 + [0] * 16 + [1] * 20 + [1] * 10 + [0] * 10)
     groups = np.array(["A"] * 40 + ["B"] * 40)
-    result = evaluate(y, s, groups, cutoff=1, min_group_cases=20, n_boot=10)
+    result = evaluate(y, s, groups, cutoff=1, min_group_cases=20, n_boot=200)
     frame = result.groups.set_index("group")
     assert frame.loc["A", "sensitivity"] == 0.9 and frame.loc["B", "sensitivity"] == 1.0
     assert frame.loc["A", "false_positive_rate"] == pytest.approx(0.2)
     assert frame.loc["B", "false_positive_rate"] == pytest.approx(0.5)
     assert result.sensitivity_gap == pytest.approx(0.1)
     assert result.fpr_gap == pytest.approx(0.3)
+    low, high = result.fpr_gap_interval
+    assert low < 0.3 < high
+    assert result.sensitivity_gap_interval[0] <= 0.1 <= result.sensitivity_gap_interval[1]
     small = evaluate(y, s, groups, cutoff=1, min_group_cases=21, n_boot=10)
     assert small.sensitivity_gap is None  # groups too small to compare
+    assert small.fpr_gap_interval is None

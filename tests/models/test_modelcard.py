@@ -43,7 +43,7 @@ def test_card_states_use_limits_and_metrics(card_html):
     assert f"Sensitivity {ev.chosen.sensitivity:.3f}" in text
     assert f"Calibration slope {ev.calibration.slope:.3f}" in text
     assert f"Largest sensitivity gap: {ev.sensitivity_gap:.3f}" in text
-    assert f"Largest false positive rate gap: {ev.fpr_gap:.3f}" in text
+    assert f"Largest false positive rate gap: {ev.fpr_gap:.3f} (95% interval" in text
     groups = [tr.td.get_text() for tr in soup.find_all("tr") if tr.td]
     assert "A" in groups and "B" in groups
 
