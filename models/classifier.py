@@ -53,6 +53,20 @@ class ScorecardClassifier(ClassifierMixin, BaseEstimator):
        (FasterRisk-style), then all points are divided by their greatest common divisor so a
        "count the signs" rule comes out as 1 point each.
 
+    Parameters
+    ----------
+    max_items : int, default 10
+        The most items that may carry points (fewer are kept when more do not pay their way).
+    max_points : int, default 5
+        Every point value is a whole number within +/-max_points.
+    bonus : {"any", "top", "none"}, default "any"
+        Where a step (bonus) may start: any level, only the top level, or nowhere.
+    n_refit : int, default 3
+        How many front runners of the score-test screen are refitted exactly at each step.
+    l2 : float, default 1.0
+        Ridge on the summed log-loss of the exact refits; tiny next to thousands of rows, it
+        only keeps separable data (a published rule) finite.
+
     Attributes
     ----------
     coef_ : ndarray of shape (n_features_in_,)
@@ -242,7 +256,9 @@ class ScorecardClassifier(ClassifierMixin, BaseEstimator):
         """A fitted classifier that scores exactly as ``scorecard`` does on answer codes.
 
         Each item's table must be points-per-level plus one step (what ``to_scorecard``
-        writes); ``feature_names`` fixes the column order (default: the scorecard's items)."""
+        writes); ``feature_names`` fixes the column order (default: the scorecard's items).
+        A scorecard without a calibration (an expert one) gets risk 0.5 half a point below its
+        highest cut-off and a slope of 1 per point: a placeholder, not a fitted risk."""
         if isinstance(items, Questionnaire):
             options = {item.id: list(item.option_values) for item in items.iter_items()}
         else:
