@@ -57,6 +57,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         cli,
         dashboard,
         errors,
+        headers,
         intake,
         learning_pages,
         pages,
@@ -79,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)
+    headers.register(app)
     cli.register(app)
     pages.register_context(app)
     parent.register_context(app)

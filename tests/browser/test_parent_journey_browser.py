@@ -277,3 +277,25 @@ def test_the_axe_check_catches_an_inaccessible_page(page_for):
     with pytest.raises(AccessibilityProblem):
         check_accessible(page, "broken page")
     assert Invitation is not None
+
+
+def test_the_content_security_policy_blocks_nothing_of_ours(app, live, chromium):
+    context = chromium.new_context()  # no CSP bypass here: the real policy applies
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda m: (
+            violations.append(m.text)
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
+    )
+    page.goto(link_for(app, live, ["reading-writing"]))
+    page.get_by_label("I have read this and I want to start").check()
+    page.get_by_role("button", name="Start").click()
+    page.locator("label", has_text="Often").click()  # autosave runs from our module script
+    page.locator("[data-save-status]").filter(has_text="Your answer is saved").wait_for()
+    assert page.evaluate("() => document.body.classList.contains('govuk-frontend-supported')")
+    context.close()
+    assert violations == []
