@@ -147,3 +147,23 @@ def test_points_add_up_exactly_by_hand(fitted, draw):
 def test_refuses_more_than_two_classes():
     with pytest.raises(ValueError, match="Only binary"):
         ScorecardClassifier().fit(np.zeros((6, 2)), [0, 1, 2, 0, 1, 2])
+
+
+def test_expert_scorecards_read_as_classifiers_score_the_same():
+    from models import builtin_scorecards
+    from questionnaires import builtin_library
+
+    card = next(c for c in builtin_scorecards() if c.id == "literacy-expert")
+    questionnaire = builtin_library().get(*card.questionnaires[0].split("@"))
+    model = ScorecardClassifier.from_scorecard(card, questionnaire)
+    options = {i: list(questionnaire.item(i).option_values) for i in card.items}
+    rng = np.random.default_rng(0)
+    codes = pd.DataFrame({i: rng.integers(0, len(v), 200) for i, v in options.items()})
+    for row, total in zip(codes.itertuples(index=False), model.points(codes), strict=True):
+        answers = {i: options[i][c] for i, c in zip(card.items, row, strict=True)}
+        assert card.score(answers).points == total
+    # A reverse-scored item is not "points per level plus a step": refused, not misread.
+    social = next(c for c in builtin_scorecards() if c.id == "social-communication-expert")
+    social_q = builtin_library().get(*social.questionnaires[0].split("@"))
+    with pytest.raises(ValueError, match="first option must score 0"):
+        ScorecardClassifier.from_scorecard(social, social_q)
