@@ -125,7 +125,7 @@ def fit_candidate(domain: str, user: User) -> ScorecardVersion:
     codes = answer_codes(frame, data.questionnaire)
     y = np.array(data.labels)
     model = ScorecardClassifier(max_items=min(8, len(scored))).fit(codes, y)
-    totals = model.decision_function(codes)
+    totals = model.points(codes)  # plain totals: decision_function adds the intercept
     likely = cutoff_for_sensitivity(y, totals, 0.80)
     possible = min(cutoff_for_sensitivity(y, totals, 0.95), likely - 1)
     existing = db.session.scalars(

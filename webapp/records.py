@@ -121,7 +121,15 @@ class Case(db.Model):
     )
 
     __table_args__ = (
-        Index("ix_case_review_queue", "team_id", "review_state", "review_requested_at"),
+        # The review queue: its filter, its counts (covered), and its order's columns.
+        Index(
+            "ix_case_queue",
+            "team_id",
+            "review_state",
+            "critical_alert",
+            "review_requested_at",
+            "id",
+        ),
         Index("ix_case_team_opened", "team_id", "created_at", "id"),
         Index("ix_case_team_flag", "team_id", "flag_level", "created_at"),
         Index("ix_case_team_referred", "team_id", "referred_at"),

@@ -357,15 +357,27 @@ def review_queue(team_id: int, *, limit: int = 50, offset: int = 0) -> Queue:
             Case.team_id == team_id, Case.review_state == "awaiting"
         )
     ).one()
-    cases = list(
-        db.session.scalars(
-            select(Case)
-            .where(Case.team_id == team_id, Case.review_state == "awaiting")
-            .order_by(Case.critical_alert.desc(), Case.review_requested_at.asc(), Case.id)
-            .limit(limit)
-            .offset(offset)
+
+    # Alerts first, then the rest, each read in index order (no sort of the whole queue).
+    def part(critical: bool, skip: int, take: int) -> list[Case]:
+        if take <= 0:
+            return []
+        return list(
+            db.session.scalars(
+                select(Case)
+                .where(
+                    Case.team_id == team_id,
+                    Case.review_state == "awaiting",
+                    Case.critical_alert.is_(critical),
+                )
+                .order_by(Case.review_requested_at.asc(), Case.id)
+                .offset(skip)
+                .limit(take)
+            )
         )
-    )
+
+    cases = part(True, offset, min(limit, alerts - offset))
+    cases += part(False, max(0, offset - alerts), limit - len(cases))
     return Queue(cases, waiting, alerts)
 
 

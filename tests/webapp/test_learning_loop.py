@@ -115,3 +115,15 @@ def test_a_fitted_mood_scorecard_keeps_the_safety_alert(app, people):
         with pytest.raises(WorkflowError):
             fit_candidate("literacy", clinician)  # no literacy outcomes yet
         assert db.session.scalar(select(Case.id)) is not None
+
+
+def test_fitted_cut_offs_are_totals_the_scorecard_reaches(app, people):
+    demo(app, people, 400)
+    with app.app_context():
+        version = fit_candidate("literacy", db.session.get(User, people["clinician"]))
+        bands = version.definition["bands"]
+        points = version.definition["items"]
+        top = sum(max(rule["points"].values()) for rule in points.values())
+        assert bands[0]["min"] <= 0 < bands[1]["min"] <= top
+        # The chosen cut-off keeps sensitivity near the target on the data it was fitted to.
+        assert version.evaluation["candidate"]["sensitivity"] >= 0.85
