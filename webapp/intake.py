@@ -32,6 +32,7 @@ from webapp.workflows import (
     agree_plan,
     asked_for,
     editable_plan,
+    explanations,
     first_unanswered,
     latest_results,
     next_page,
@@ -278,6 +279,7 @@ def result(case_id: int, response_id: int):
         questionnaire=questionnaire,
         domains=builtin_content().domains,
         asked=asked_for(questionnaire, response.answer_map),
+        explained=explanations(response),
     )
 
 

@@ -184,6 +184,38 @@ def submit_response(response: Response, user: User | None) -> Screening:
     return screening
 
 
+def scorecard_of(result: Result):
+    """The scorecard version that produced a result: in use now, or a fitted version kept in
+    the database (old results keep their version)."""
+    from models import scorecard_from_dict
+    from webapp.records import ScorecardVersion
+
+    for card in service_scorecards():
+        if (card.id, card.version) == (result.scorecard_id, result.scorecard_version):
+            return card
+    stored = db.session.scalar(
+        select(ScorecardVersion).where(
+            ScorecardVersion.scorecard_id == result.scorecard_id,
+            ScorecardVersion.version == result.scorecard_version,
+        )
+    )
+    return scorecard_from_dict(stored.definition, questionnaire_library()) if stored else None
+
+
+def explanations(response: Response) -> dict[int, object]:
+    """The models library's explanation of each result of a response (points sentence and
+    what would change the band), computed from the stored answers."""
+    from models.explain import explain
+
+    answers = questionnaire_for(response).effective_answers(response.answer_map)
+    found = {}
+    for result in response.results:
+        card = scorecard_of(result)
+        if card is not None:
+            found[result.id] = explain(card, answers)
+    return found
+
+
 def latest_results(case: Case) -> list[Result]:
     """The results of the newest submitted response to each questionnaire."""
     newest: dict[str, Response] = {}

@@ -156,3 +156,31 @@ def test_demo_data_can_add_many_synthetic_referrals(tmp_path, monkeypatch):
     sign_in_as(client, session_id)
     assert client.get("/cases?page=3").status_code == 200
     assert client.get("/dashboard").status_code == 200
+
+
+def test_score_batch_scores_rows_and_reports_bad_ones(app, tmp_path):
+    import csv as csv_module
+
+    from questionnaires import builtin_library
+
+    items = builtin_library().get("reading-writing").items
+    rows = [
+        {item.id: item.option_values[-1] for item in items},
+        {item.id: item.option_values[0] for item in items},
+    ]
+    rows[1]["rw_forms"] = "banana"
+    source = tmp_path / "in.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv_module.DictWriter(handle, ["id", *rows[0]])
+        writer.writeheader()
+        for number, row in enumerate(rows, start=1):
+            writer.writerow({"id": f"R{number}", **row})
+    target = tmp_path / "out.csv"
+    result = app.test_cli_runner().invoke(args=["score-batch", str(source), str(target), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "Scored 2 rows" in result.output and "1 row(s) had problems" in result.output
+    assert "row 2, column rw_forms" in result.output
+    scored = list(csv_module.DictReader(target.open()))
+    assert scored[0]["id"] == "R1"
+    literacy = [key for key in scored[0] if key.startswith("literacy-expert")]
+    assert literacy and any(scored[0][key] == "40" or scored[0][key] == "40.0" for key in literacy)

@@ -80,6 +80,11 @@ def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
     assert "May need an assessment for reading difficulties" in text
     assert "6 points from finding forms hard" in text
     assert "not diagnosis" in text
+    # The models library's explanation: a points sentence and what would change the band.
+    sentence = page.select_one("[data-testid=points-sentence]").get_text()
+    assert sentence.startswith("40 points: 6 from finding letters hard to read")
+    changes = page.select_one("[data-testid=band-changes]").get_text(" ")
+    assert "fewer points would drop to" in changes
 
     with app.app_context():
         result = db.session.scalars(select(Result)).one()
