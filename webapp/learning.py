@@ -210,3 +210,24 @@ def outcome_counts() -> dict[str, dict[str, int]]:
         counts.setdefault(domain, {}).setdefault(finding, 0)
         counts[domain][finding] += 1
     return counts
+
+
+def model_card(card: Scorecard, data: TrainingData) -> str:
+    """A model card for ``card`` on the recorded outcomes (HTML with its charts inline)."""
+    from models.evaluate import evaluate
+    from models.modelcard import model_card_html
+
+    scores = [card.score(a).points for a in data.answers]
+    risk = [card.risk(s) for s in scores] if card.calibration else None
+    return model_card_html(
+        card,
+        evaluate(data.labels, scores, risk=risk, n_boot=200),
+        data.labels,
+        scores,
+        risk=risk,
+        synthetic=False,
+        data_description=(
+            f"{len(data.labels)} cases of this service with a recorded formal "
+            f"assessment outcome ({data.confirmed} confirmed)."
+        ),
+    )

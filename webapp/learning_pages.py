@@ -3,11 +3,13 @@ many outcomes exist, fitting a new version, and approving or discarding it."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from models import scorecard_from_dict
 from screening import builtin_content
+from webapp.content_library import questionnaire_library
 from webapp.extensions import db
 from webapp.forms import ConfirmForm
 from webapp.learning import (
@@ -16,6 +18,7 @@ from webapp.learning import (
     active_scorecard,
     decide,
     fit_candidate,
+    model_card,
     outcome_counts,
     training_data,
 )
@@ -104,3 +107,36 @@ def decide_version(version_id: int, decision: str):
             outcome = "is now active" if decision == "approve" else "was discarded"
             flash(f"Version {version.version} {outcome}.")
     return redirect(url_for("learning.domain", domain=version.domain))
+
+
+@bp.route("/<domain>/card/<scorecard_id>/<version>.html")
+@leads
+def card(domain: str, scorecard_id: str, version: str):
+    """The model card of the active scorecard or a fitted version, on this service's outcomes.
+    Sent as a file to open: it carries its own styles and charts."""
+    _domain_or_404(domain)
+    data = training_data(domain)
+    if len(data.labels) < 2 or data.confirmed in (0, len(data.labels)):
+        abort(404)
+    active = active_scorecard(domain)
+    if (active.id, active.version) == (scorecard_id, version):
+        chosen = active
+    else:
+        stored = db.session.scalar(
+            select(ScorecardVersion).where(
+                ScorecardVersion.domain == domain,
+                ScorecardVersion.scorecard_id == scorecard_id,
+                ScorecardVersion.version == version,
+            )
+        )
+        if stored is None:
+            abort(404)
+        chosen = scorecard_from_dict(stored.definition, questionnaire_library())
+    html = model_card(chosen, data)
+    return Response(
+        html,
+        mimetype="text/html",
+        headers={
+            "Content-Disposition": f'attachment; filename="{scorecard_id}-{version}-card.html"'
+        },
+    )

@@ -127,3 +127,22 @@ def test_fitted_cut_offs_are_totals_the_scorecard_reaches(app, people):
         assert bands[0]["min"] <= 0 < bands[1]["min"] <= top
         # The chosen cut-off keeps sensitivity near the target on the data it was fitted to.
         assert version.evaluation["candidate"]["sensitivity"] >= 0.85
+
+
+def test_model_cards_of_the_active_and_the_candidate(app, client, people):
+    demo(app, people, 400)
+    sign_in_as(client, people["clinician_session"])
+    page = get_page(client, "/scorecards/literacy")
+    post_page(client, "/scorecards/literacy/fit", {"csrf_token": csrf_token(page)})
+    page = get_page(client, "/scorecards/literacy")
+    links = [a["href"] for a in page.select("a[href$='-card.html'], a[href$='.html']")]
+    assert any("literacy-expert/1.html" in link for link in links)
+    assert any("literacy-fitted/1.html" in link for link in links)
+    for link in links:
+        response = client.get(link)
+        assert (
+            response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+        )
+        html = response.get_data(as_text=True)
+        assert "AUC" in html and 'alt="' in html
+    assert client.get("/scorecards/literacy/card/nothing/9.html").status_code == 404

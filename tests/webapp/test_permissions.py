@@ -66,6 +66,7 @@ EXPECTED = {
     "learning.domain": ({"clinician", "admin"}, False),
     "learning.fit": ({"clinician", "admin"}, False),
     "learning.decide_version": ({"clinician", "admin"}, False),
+    "learning.card": ({"clinician", "admin"}, False),
     # The API takes tokens only (tested in test_api.py): no session opens it.
     "api.case_flags": ({"api"}, False),
     "api.case_plan": ({"api"}, False),
@@ -129,6 +130,23 @@ def world(app):
             save_answer(done, item.id, item.option_values[-1])
         submit_response(done, users["intake"])
         draft = start_response(case, questionnaire, "with-worker", users["intake"])
+        # A second screened case, and outcomes for both, so model cards can be drawn.
+        from webapp.records import Outcome
+
+        other = create_case(team=team, parent_name="Second Parent")
+        low = start_response(other, questionnaire, "with-worker", users["intake"])
+        for item in questionnaire.items:
+            save_answer(low, item.id, item.option_values[0])
+        submit_response(low, users["intake"])
+        for outcome_case, finding in ((case, "confirmed"), (other, "not_confirmed")):
+            db.session.add(
+                Outcome(
+                    case_id=outcome_case.id,
+                    domain="literacy",
+                    finding=finding,
+                    recorded_by_id=users["clinician"].id,
+                )
+            )
         plan = editable_plan(case)
         invitation, _token = create_invitation(case, [questionnaire], users["intake"])
         from models import builtin_scorecards
@@ -167,12 +185,16 @@ def url_for_rule(app, rule, world) -> str:
     for name in rule.arguments:
         if rule.endpoint == "intake.remove_plan_item" and name == "item_id":
             values[name] = world["plan_item"]
+        elif rule.endpoint == "learning.card" and name == "version":
+            values[name] = "1"
         elif name == "version":
             values[name] = "staff"
         elif name == "domain":
             values[name] = "literacy"
         elif name == "decision":
             values[name] = "discard"
+        elif name == "scorecard_id":
+            values[name] = "literacy-expert"
         else:
             values[name] = world["args"][name]
     with app.test_request_context():
