@@ -10,7 +10,7 @@ DEBIAN_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEBIAN_TEST := chromium
 export DEMO_PASSWORD ?= demo-password-change-me
 
-.PHONY: setup run test lint format bench assets clean
+.PHONY: setup run test test-postgres lint format bench assets clean
 
 setup: $(VENV)/.installed $(STATIC)/.installed .debian-runtime.stamp
 
@@ -53,6 +53,14 @@ test: setup .debian-test.stamp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+# The whole suite against a throwaway PostgreSQL cluster (CI runs this after `make test`).
+test-postgres: setup .debian-test.stamp .debian-postgres.stamp
+	scripts/with-throwaway-postgres $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+
+.debian-postgres.stamp:
+	scripts/ensure-debian-packages postgresql
+	touch $@
 
 lint:
 	$(BIN)/ruff check .

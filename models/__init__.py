@@ -3,11 +3,11 @@ the expert scorecards shipped with the service. Imports only ``questionnaires`` 
 
 ``models.evaluate`` and ``models.explain`` are the functions (they shadow their modules' names;
 import other names from ``models.evaluate`` / ``models.explain`` with ``from ... import``).
-``ScorecardClassifier`` is loaded on first use, so scoring a response never imports
-scikit-learn. The model card (``models.modelcard``) is imported on its own: it loads matplotlib.
+``ScorecardClassifier`` and batch scoring are loaded on first use, so scoring a response never
+imports scikit-learn or pandas. The model card (``models.modelcard``) is imported on its own:
+it loads matplotlib.
 """
 
-from models.batch import BatchSummary, RowProblem, score_csv, score_frame
 from models.evaluate import Evaluation, evaluate
 from models.explain import Explanation, explain
 from models.library import builtin_scorecards, load_scorecards, scorecards_for
@@ -48,9 +48,18 @@ __all__ = [
 ]
 
 
+_BATCH = ("BatchSummary", "RowProblem", "score_csv", "score_frame")
+
+
 def __getattr__(name: str):
+    # Loaded on first use: scikit-learn (the classifier) and pandas (batch scoring) stay out of
+    # the web app's start-up and out of scoring a single response.
     if name == "ScorecardClassifier":
         from models.classifier import ScorecardClassifier
 
         return ScorecardClassifier
+    if name in _BATCH:
+        from models import batch
+
+        return getattr(batch, name)
     raise AttributeError(f"module 'models' has no attribute {name!r}")

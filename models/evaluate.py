@@ -8,9 +8,12 @@ than equal sensitivity, so false-positive rates and calibration are reported per
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas loads when a table is built, not when models is imported
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class Evaluation:
 def cutoff_table(y_true, scores) -> pd.DataFrame:
     """Sensitivity, specificity, PPV, NPV and share flagged for "score >= cut-off", for every
     attainable cut-off (each distinct score), lowest first."""
+    import pandas as pd
+
     y = np.asarray(y_true).astype(bool)
     s = np.asarray(scores, dtype=np.float64)
     values = np.unique(s)
@@ -196,6 +201,8 @@ def evaluate(
     ``cutoff`` if given, else the highest cut-off that keeps ``target_sensitivity``. Gaps are the
     largest differences between groups with at least ``min_group_cases`` positives and
     negatives, since a gap between tiny groups is mostly noise."""
+    import pandas as pd
+
     y = np.asarray(y_true).astype(int)
     s = np.asarray(scores, dtype=np.float64)
     auc, interval = auc_with_interval(y, s, n_boot=n_boot, random_state=random_state)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from models import builtin_scorecards, scorecards_for
 from questionnaires import builtin_library
@@ -209,4 +209,16 @@ def bulk_cases(
         if (n + 1) % BATCH == 0:
             flush()
     flush()
+    if db.engine.dialect.name == "postgresql":
+        # Ids were given explicitly: move each table's sequence past them.
+        for model in ids:
+            table = model.__tablename__
+            db.session.execute(
+                text(
+                    # Table names come from our own models, not from input.
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  # nosec B608
+                    f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                )
+            )
+        db.session.commit()
     return count

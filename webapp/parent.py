@@ -301,8 +301,8 @@ def save(invitation: Invitation):
         return jsonify(error="Unknown question."), 400
     if not isinstance(value, str) or value not in (*asked[item_id].option_values, SKIP):
         return jsonify(error="That answer is not one of the choices."), 400
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
-        return jsonify(error="seq must be a whole number."), 400
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53:
+        return jsonify(error="seq must be a whole number from 0 to 2^53."), 400
     response = responses_of(invitation)[questionnaire.id]
     try:
         saved = save_answer(response, item_id, value, seq=seq)

@@ -7,7 +7,16 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -228,7 +237,8 @@ class Answer(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     item_id: Mapped[str] = mapped_column(String(64))
     value: Mapped[str] = mapped_column(Text)
-    seq: Mapped[int] = mapped_column(default=0)
+    # Milliseconds since 1970 when the answer was given: needs 64 bits.
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     response: Mapped[Response] = relationship(back_populates="answers")

@@ -118,6 +118,7 @@ def world(app):
             "domain": "literacy",
             "decision": "discard",
             "version_id": 1,
+            "scorecard_id": "literacy-expert",
         }
         with app.test_request_context():
             urls = {}

@@ -452,3 +452,15 @@ def test_back_from_the_first_question_shows_the_start_page_again(app, client, se
     url = open_and_consent(client, make_link(app, setup["case"]))
     back = get_page(client, url).select_one(".govuk-back-link")["href"]
     assert get_page(client, back).h1.get_text() == "Questions about you"
+
+
+def test_a_sequence_number_beyond_javascripts_safe_range_is_refused(app, client, setup):
+    url = open_and_consent(client, make_link(app, setup["case"]))
+    token = csrf_token(get_page(client, url))
+    body = {"questionnaire": "reading-writing", "item": READING.items[0].id, "value": "often"}
+    ok = client.post(
+        "/p/answers", json={**body, "seq": 1_700_000_000_000}, headers={"X-CSRFToken": token}
+    )
+    assert ok.status_code == 200  # a millisecond timestamp fits
+    too_big = client.post("/p/answers", json={**body, "seq": 2**53}, headers={"X-CSRFToken": token})
+    assert too_big.status_code == 400
