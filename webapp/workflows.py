@@ -432,16 +432,18 @@ def record_review(
 ) -> Review:
     if decision == "refer" and pathway not in builtin_content().pathways:
         raise WorkflowError("Select the assessment pathway for the referral")
+    now = utcnow()
     review = Review(
         case=case,
         clinician_id=clinician.id,
         decision=decision,
         pathway=pathway if decision == "refer" else None,
         note=note.strip(),
+        created_at=now,
     )
     db.session.add(review)
     case.review_state = "more_information" if decision == "more_information" else "reviewed"
-    case.referred_at = utcnow() if decision == "refer" else None
+    case.referred_at = now if decision == "refer" else None
     record_event("review.recorded", case_id=case.id, detail=decision)
     db.session.commit()
     return review

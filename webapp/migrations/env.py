@@ -36,10 +36,23 @@ def run_migrations_online():
 
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
+    sqlite = db.engine.dialect.name == "sqlite"
     with db.engine.connect() as connection:
+        if sqlite:
+            # A batch migration rebuilds a table (copy, drop, rename). With foreign keys on,
+            # dropping the old table cascade-deletes every child row: switch them off first.
+            # PRAGMA foreign_keys is ignored inside a transaction, so set it on the raw
+            # connection before SQLAlchemy begins one.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            raw = connection.connection.driver_connection
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migrations left rows with broken foreign keys: {broken}")
 
 
 if context.is_offline_mode():
