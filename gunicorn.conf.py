@@ -1,0 +1,29 @@
+"""Production settings for gunicorn:  gunicorn -c gunicorn.conf.py
+
+Every value can be set from the environment. All state lives in the database, so the service
+grows by running more of these (on more machines) behind a load balancer, against one
+PostgreSQL (DATABASE_URL) and one Redis for rate limits (RATELIMIT_STORAGE_URI)."""
+
+import os
+
+wsgi_app = "webapp:create_app()"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# Threads share a process's memory (one app, one connection pool); processes use every core.
+# The default suits the 2-core machines this was measured on (see bench/RESULTS.md).
+workers = int(os.environ.get("GUNICORN_WORKERS", str(2 * (os.cpu_count() or 1))))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then, so a slow leak in any library cannot grow without bound.
+max_requests = 5000
+max_requests_jitter = 500
+# Each worker builds its own app after the fork: no database connection crosses a fork.
+preload_app = False
+# Access log: method, path WITHOUT the query string (%(U)s), status, size and time in ms.
+# No query strings, cookies or referrers, so nothing personal reaches the log.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
