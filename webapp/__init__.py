@@ -54,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         admin,
         api,
         auth,
+        backup,
         cli,
         dashboard,
         errors,
@@ -82,6 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     headers.register(app)
     cli.register(app)
+    backup.register(app)
     pages.register_context(app)
     parent.register_context(app)
     return app
