@@ -69,7 +69,13 @@ def start(page, link: str, *, check=check_accessible) -> None:
     assert "/start/" not in page.url  # the token leaves the address bar
     check(page, "start page")
     page.get_by_label("I have read this and I want to start").check()
-    page.get_by_role("button", name="Start").click()
+    click_and_wait(page, page.get_by_role("button", name="Start"))
+
+
+def click_and_wait(page, target) -> None:
+    """Click and wait for the next page (the autosave script may hold the post a moment)."""
+    with page.expect_navigation():
+        target.click()
 
 
 def answer_current(page) -> None:
@@ -80,13 +86,13 @@ def answer_current(page) -> None:
     else:
         radios = page.locator("input[name=answer]:not([value=skip])")
         page.locator(f"label[for='{radios.nth(radios.count() - 1).get_attribute('id')}']").click()
-    page.get_by_role("button", name="Continue").click()
+    click_and_wait(page, page.get_by_role("button", name="Continue"))
 
 
 def finish(page, check=check_accessible) -> None:
     page.wait_for_url("**/p/check")
     check(page, "check your answers")
-    page.get_by_role("button", name="Send my answers").click()
+    click_and_wait(page, page.get_by_role("button", name="Send my answers"))
     page.wait_for_url("**/p/done")
     check(page, "confirmation")
 
@@ -102,14 +108,14 @@ def test_every_built_in_questionnaire_with_axe_on_every_page(app, live, page_for
     seen = 0
     while "/p/questions/" in page.url:
         if seen == 0:  # the error state of a question page
-            page.get_by_role("button", name="Continue").click()
+            click_and_wait(page, page.get_by_role("button", name="Continue"))
             assert page.title().startswith("Error:")
             check_accessible(page, "question with an error")
         check_accessible(page, page.url)
         answer_current(page)
         if "/p/help" in page.url:  # the safety answer shows help straight away
             check_accessible(page, "safety help")
-            page.get_by_role("link", name="Go on to the next question").click()
+            click_and_wait(page, page.get_by_role("link", name="Go on to the next question"))
         seen += 1
     assert seen >= 60
     finish(page)
@@ -125,7 +131,7 @@ def test_every_built_in_questionnaire_with_axe_on_every_page(app, live, page_for
 def test_display_options_keep_the_pages_accessible(app, live, page_for, choice):
     page = page_for()
     start(page, link_for(app, live, ["reading-writing"]))
-    page.get_by_role("link", name="Change how the page looks").click()
+    click_and_wait(page, page.get_by_role("link", name="Change how the page looks"))
     check_accessible(page, "display options")
     labels = {
         "large": "Large",
@@ -140,11 +146,11 @@ def test_display_options_keep_the_pages_accessible(app, live, page_for, choice):
         group = page.locator(f"input[name={name}][value={value}]")
         page.locator(f"label[for='{group.get_attribute('id')}']").click()
         assert labels[value]
-    page.get_by_role("button", name="Save these choices").click()
+    click_and_wait(page, page.get_by_role("button", name="Save these choices"))
     classes = page.locator("html").get_attribute("class")
     assert f"app-display--background-{choice['background']}" in classes
     check_accessible(page, f"question in {choice}")
-    page.get_by_role("button", name="Continue").click()  # the error state too
+    click_and_wait(page, page.get_by_role("button", name="Continue"))  # the error state too
     check_accessible(page, f"question error in {choice}")
 
 
