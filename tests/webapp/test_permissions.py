@@ -74,6 +74,7 @@ EXPECTED = {
 }
 PERSONAS = (
     "anonymous",
+    "parent",
     "intake",
     "intake-other-team",
     "clinician",
@@ -205,8 +206,10 @@ def url_for_rule(app, rule, world) -> str:
 
 def test_role_by_route_matrix(app, world):
     cells, unexpected = 0, []
-    # Signing out ends every session of that user (by design), so it is walked last.
-    rules = sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint == "auth.sign_out")
+    # Signing out ends every session of that user, and closing the parent's link ends the
+    # parent's session (both by design), so they are walked last.
+    last = {"intake.revoke": 1, "auth.sign_out": 2}
+    rules = sorted(app.url_map.iter_rules(), key=lambda r: last.get(r.endpoint, 0))
     for rule in rules:
         if rule.endpoint in PUBLIC:
             continue
