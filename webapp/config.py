@@ -51,6 +51,10 @@ def load_config(overrides: dict | None = None) -> dict:
             ("NHS 111, for urgent help with your mental health", "Call 111 and choose option 2."),
         ],
         "BABEL_DEFAULT_LOCALE": "en",
+        # The questionnaires ticked at first when a worker sends a private link.
+        "DEFAULT_QUESTIONNAIRES": os.environ.get(
+            "DEFAULT_QUESTIONNAIRES", "reading-writing,communication-preferences"
+        ).split(","),
         "DASHBOARD_CACHE_SECONDS": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60")),
         # Questionnaires and scorecards imported by `flask import-questionnaire`.
         "IMPORTED_CONTENT_DIR": os.environ.get(

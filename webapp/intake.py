@@ -3,7 +3,17 @@ communication plan."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -351,8 +361,10 @@ def invite(case_id: int):
     available = {q.id: q for q in screening_questionnaires()}
     form = InviteForm()
     form.questionnaires.choices = choices((q.id, q.title) for q in available.values())
-    if request.method == "GET":
-        form.questionnaires.data = list(available)
+    if request.method == "GET":  # a short default set, ticked: the worker can add more
+        form.questionnaires.data = [
+            qid for qid in current_app.config["DEFAULT_QUESTIONNAIRES"] if qid in available
+        ]
     if form.validate_on_submit():
         chosen = [available[qid] for qid in form.questionnaires.data]
         _invitation, token = create_invitation(case, chosen, current_user)

@@ -50,7 +50,8 @@ def test_worker_makes_a_link_that_is_shown_once_and_stored_as_a_hash(app, client
     url = f"/cases/{setup['case']}/invitations/new"
     page = get_page(client, url)
     checked = [box["value"] for box in page.select("input[name=questionnaires][checked]")]
-    assert "reading-writing" in checked
+    assert sorted(checked) == ["communication-preferences", "reading-writing"]  # short default
+    assert len(page.select("input[name=questionnaires]")) == 9
     page = post_page(
         client, url, {"csrf_token": csrf_token(page), "questionnaires": ["reading-writing"]}
     )
