@@ -210,3 +210,24 @@ def fhir_flag_search(api_token: ApiToken):
         return _error(404, "Give subject=<case reference> of this token's team", fhir=True)
     record_event("api.fhir_flags_read", case_id=case.id, detail=api_token.name, commit=True)
     return jsonify(fhir_flags(case)), 200, {"Content-Type": "application/fhir+json"}
+
+
+@bp.route("/fhir/QuestionnaireResponse/<int:response_id>")
+@api_token_required(fhir=True)
+def fhir_questionnaire_response(api_token: ApiToken, response_id: int):
+    """A submitted response's answers as a FHIR R4 QuestionnaireResponse."""
+    from questionnaires.fhir import export_response
+    from webapp.records import Response as ResponseRecord
+    from webapp.workflows import questionnaire_for
+
+    record = db.session.get(ResponseRecord, response_id)
+    if record is None or record.status != "submitted":
+        return _error(404, "No submitted response with that id", fhir=True)
+    case = db.session.get(Case, record.case_id)
+    if case.team_id != api_token.team_id:
+        return _error(404, "No submitted response with that id", fhir=True)
+    record_event("api.fhir_answers_read", case_id=case.id, detail=api_token.name, commit=True)
+    resource = export_response(questionnaire_for(record), record.answer_map)
+    resource["id"] = str(record.id)
+    resource["subject"] = {"identifier": {"system": CASE_SYSTEM, "value": case.reference}}
+    return jsonify(resource), 200, {"Content-Type": "application/fhir+json"}

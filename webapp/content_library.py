@@ -113,3 +113,63 @@ def import_yaml(questionnaire_path: Path, scorecard_paths: list[Path]) -> Questi
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, destination)
     return questionnaire
+
+
+def import_fhir(path: Path, domain: str) -> tuple[Questionnaire, list[str]]:
+    """Import a FHIR R4 Questionnaire (JSON): stored in our format, with a scorecard when its
+    answers carry scores. Returns the questionnaire and the importer's notes."""
+    import json
+    import tempfile
+
+    import yaml
+
+    from questionnaires.fhir import import_questionnaire
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise QuestionnaireError([Problem(str(path), f"not readable JSON ({exc})")]) from None
+    imported = import_questionnaire(data, source=str(path), domain=domain)
+    q = imported.questionnaire
+    with tempfile.TemporaryDirectory() as scratch:
+        yaml_path = Path(scratch) / f"{q.id}-{q.version}.yaml"
+        yaml_path.write_text(yaml.safe_dump(_as_data(q), sort_keys=False, allow_unicode=True))
+        cards = []
+        if imported.scorecard:
+            card_path = Path(scratch) / f"{imported.scorecard['id']}.yaml"
+            card_path.write_text(yaml.safe_dump(imported.scorecard, sort_keys=False))
+            cards.append(card_path)
+        import_yaml(yaml_path, cards)
+    return q, imported.notes
+
+
+def _as_data(q: Questionnaire) -> dict:
+    """Our questionnaire as file data (the same shape the loader reads)."""
+
+    def item_data(item):
+        data = {"id": item.id, "type": item.type, "prompt": item.prompt}
+        if item.hint:
+            data["hint"] = item.hint
+        if item.options and item.type != "boolean":
+            data["options"] = [{"value": o.value, "label": o.label} for o in item.options]
+        if item.enable_when:
+            data["enable_when"] = [
+                {"item": g.item, "in": sorted(g.values)} for g in item.enable_when
+            ]
+        return data
+
+    data = {
+        "id": q.id,
+        "version": q.version,
+        "title": q.title,
+        "kind": q.kind,
+        "status": q.status,
+        "basis": q.basis,
+        "sections": [
+            {"id": s.id, "title": s.title, "items": [item_data(i) for i in s.items]}
+            for s in q.sections
+        ],
+    }
+    if q.description:
+        data["description"] = q.description
+    return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def get(client, url, token):
 def test_every_api_route_is_in_the_openapi_description(app):
     documented = set(SPEC["paths"])
     routes = {
-        rule.rule.replace("<reference>", "{reference}")
+        re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
     }
@@ -138,3 +139,20 @@ def test_create_api_token_command(app, world):
     assert result.exit_code == 0 and result.output.startswith("nst_")
     bad = app.test_cli_runner().invoke(args=["create-api-token", "CMS", "--team", "Nowhere"])
     assert bad.exit_code != 0 and "There is no team" in bad.output
+
+
+def test_answers_as_a_fhir_questionnaire_response(app, client, world):
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+
+    from webapp.records import Response
+
+    with app.app_context():
+        response_id = db.session.scalars(select(Response.id)).first()
+        elsewhere = db.session.get(Case, world["case_id"])
+    got = get(client, f"/api/fhir/QuestionnaireResponse/{response_id}", world["token"])
+    assert got.status_code == 200 and got.headers["Content-Type"] == "application/fhir+json"
+    resource = QuestionnaireResponse.model_validate(got.json)
+    answered = {i.linkId for group in resource.item for i in group.item}
+    assert "rw_letters" in answered and resource.subject.identifier.value == world["case"]
+    assert elsewhere is not None
+    assert get(client, "/api/fhir/QuestionnaireResponse/99999", world["token"]).status_code == 404

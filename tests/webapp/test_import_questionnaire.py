@@ -131,3 +131,19 @@ def test_a_scorecard_that_does_not_fit_is_refused_and_nothing_is_stored(app, fil
     assert result.exit_code == 1 and "cannot be reached" in result.output
     imported = tmp_path / "imported" / "questionnaires"
     assert not imported.exists() or not list(imported.iterdir())
+
+
+def test_a_fhir_questionnaire_is_imported_with_its_scores_and_notes(app):
+    from pathlib import Path
+
+    fixture = Path(__file__).resolve().parents[1] / "questionnaires" / "fhir_fixtures"
+    result = run(app, fixture / "mood-shaped.json", "--domain", "mood")
+    assert result.exit_code == 0, result.output
+    assert "Imported mood_shaped@2" in result.output
+    assert "note: item 'total': calculatedExpression not evaluated" in result.output
+    with app.app_context():
+        from webapp.content_library import questionnaire_library, service_scorecards
+
+        assert questionnaire_library().get("mood_shaped", "2").item("q1").hint
+        card = next(c for c in service_scorecards() if c.id == "mood_shaped-fhir")
+        assert card.domain == "mood" and card.max_points == 10

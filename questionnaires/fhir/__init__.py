@@ -1,0 +1,25 @@
+"""FHIR R4 Questionnaire and QuestionnaireResponse, in and out.
+
+Import turns a FHIR Questionnaire into ours (checked by the same loader) plus, when options
+carry ``ordinalValue`` or ``itemWeight`` scores, a scorecard as plain data in our scorecard file
+format (``models.scorecard_from_dict`` reads it; this package does not import ``models``).
+Totals that the source computes with an expression are recomputed from the weights, and the
+importer says which expressions it did not evaluate. Export writes resources that validate
+under ``fhir.resources`` (R4B, which is R4-compatible for these resources).
+"""
+
+from questionnaires.fhir.convert import (
+    FhirImport,
+    export_questionnaire,
+    export_response,
+    import_questionnaire,
+    score_fhir_response,
+)
+
+__all__ = [
+    "FhirImport",
+    "export_questionnaire",
+    "export_response",
+    "import_questionnaire",
+    "score_fhir_response",
+]
