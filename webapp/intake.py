@@ -61,6 +61,10 @@ bp = Blueprint("intake", __name__, url_prefix="/cases")
 intake_only = role_required("intake")
 
 
+def questionnaire_choices(available: dict):
+    return choices((q.id, q.title) for q in available.values())
+
+
 def _response_for(case: Case, response_id: int) -> Response:
     response = db.session.get(Response, response_id)
     if response is None or response.case_id != case.id:
@@ -181,7 +185,7 @@ def start_screening(case_id: int):
     case = case_for_team(case_id)
     available = {q.id: q for q in screening_questionnaires()}
     form = StartScreeningForm()
-    form.questionnaire.choices = choices((q.id, q.title) for q in available.values())
+    form.questionnaire.choices = questionnaire_choices(available)
     if form.validate_on_submit():
         response = start_response(
             case, available[form.questionnaire.data], form.mode.data, current_user
@@ -360,7 +364,7 @@ def invite(case_id: int):
     case = case_for_team(case_id)
     available = {q.id: q for q in screening_questionnaires()}
     form = InviteForm()
-    form.questionnaires.choices = choices((q.id, q.title) for q in available.values())
+    form.questionnaires.choices = questionnaire_choices(available)
     if request.method == "GET":  # a short default set, ticked: the worker can add more
         form.questionnaires.data = [
             qid for qid in current_app.config["DEFAULT_QUESTIONNAIRES"] if qid in available

@@ -5,18 +5,14 @@ screen and 200% text; going offline mid-way; read aloud; target sizes."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from questionnaires import builtin_library
 from tests.browser.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     AccessibilityProblem,
     LiveServer,
     axe_violations,
     check_accessible,
-    require_chromium,
 )
 from tests.factories import create_case, create_team
 from webapp.extensions import db
@@ -25,15 +21,6 @@ from webapp.records import Invitation, Response
 
 pytestmark = pytest.mark.browser
 LIBRARY = builtin_library()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

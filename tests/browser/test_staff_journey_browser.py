@@ -6,16 +6,12 @@ from __future__ import annotations
 
 import pyotp
 import pytest
-from playwright.sync_api import sync_playwright
 from sqlalchemy import select
 
 from questionnaires import builtin_library
 from tests.browser.harness import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     LiveServer,
     check_accessible,
-    require_chromium,
 )
 from tests.factories import PASSWORD, TOTP_SECRET, create_team, create_user
 from webapp.extensions import db
@@ -23,15 +19,6 @@ from webapp.records import Review
 
 pytestmark = pytest.mark.browser
 READING = builtin_library().get("reading-writing")
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    require_chromium()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def sign_in(page, base: str, email: str) -> None:
