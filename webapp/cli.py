@@ -257,6 +257,39 @@ def register(app: Flask) -> None:
         except ContentError as exc:
             raise click.ClickException("the file was not imported:\n" + str(exc)) from None
 
+    @app.cli.command("score-batch")
+    @click.argument("in_csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.argument("out_csv", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--quiet", is_flag=True, help="No progress bar.")
+    def score_batch_command(in_csv: Path, out_csv: Path, quiet: bool):
+        """Score many responses (one per CSV row, item ids as columns) with every scorecard
+        in use. Bad rows are reported by row number and do not stop the rest."""
+        from models import score_csv
+        from webapp.content_library import service_scorecards
+
+        try:
+            summary = score_csv(
+                in_csv,
+                out_csv,
+                service_scorecards(),
+                library=questionnaire_library(),
+                progress=not quiet,
+            )
+        except (ValueError, KeyError) as exc:
+            raise click.ClickException(f"{in_csv} could not be scored: {exc}") from None
+        for problem in summary.problems[:50]:
+            click.echo(
+                f"row {problem.row}, column {problem.column}: {problem.message} "
+                f"({problem.value!r})",
+                err=True,
+            )
+        if len(summary.problems) > 50:
+            click.echo(f"... and {len(summary.problems) - 50} more problems", err=True)
+        click.echo(
+            f"Scored {summary.rows} rows into {out_csv} in {summary.seconds:.1f} s; "
+            f"{summary.rows_with_problems} row(s) had problems."
+        )
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--role", type=click.Choice(ROLES), required=True)
