@@ -8,7 +8,7 @@ import io
 import json
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
@@ -120,6 +120,28 @@ def subject_access():
                 headers={"Content-Disposition": f'attachment; filename="{download}.json"'},
             )
     return render_template("admin/subject_access.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/access", methods=["POST"])
+@role_required("admin")
+def set_access(user_id: int):
+    """Disable or enable a staff account. Disabling ends its sessions at once (a new session
+    token, and disabled users are refused on every request)."""
+    from flask_login import current_user
+
+    from webapp.forms import ConfirmForm
+    from webapp.records import new_session_token
+
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit() and user.id != current_user.id:
+        user.active = not user.active
+        user.session_token = new_session_token()
+        record_event("user.enabled" if user.active else "user.disabled", detail=f"user {user.id}")
+        db.session.commit()
+        flash(f"{user.name} is now {'able' if user.active else 'unable'} to sign in.")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users")

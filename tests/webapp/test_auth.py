@@ -162,3 +162,24 @@ def test_sessions_end_after_12_hours_however_active(app, client, monkeypatch):
         assert client.get("/cases").status_code == 200
     clock.value += 29 * 60
     assert client.get("/cases").status_code == 302
+
+
+def test_an_admin_disables_a_user_whose_session_ends_at_once(app, client):
+    email = make_user(app)
+    sign_in(client, email)
+    assert client.get("/cases").status_code == 200
+    with app.app_context():
+        admin = create_user(role="admin", team=None).get_id()
+        target = db.session.scalars(select(User).where(User.email == email)).one().id
+    admin_client = app.test_client()
+    from tests.factories import sign_in_as
+
+    sign_in_as(admin_client, admin)
+    page = get_page(admin_client, "/admin/users")
+    form = page.select_one(f"form[action='/admin/users/{target}/access']")
+    page = post_page(admin_client, form["action"], {"csrf_token": csrf_token(page)})
+    assert "is now unable to sign in" in page.get_text()
+    assert client.get("/cases").status_code == 302  # the open session has ended
+    assert sign_in(client, email).status_code == 200  # and signing in again is refused
+    with app.app_context():
+        assert "user.disabled" in [e.action for e in db.session.scalars(select(AuditEvent))]

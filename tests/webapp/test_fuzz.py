@@ -119,6 +119,7 @@ def world(app):
             "decision": "discard",
             "version_id": 1,
             "scorecard_id": "literacy-expert",
+            "user_id": 1,
         }
         with app.test_request_context():
             urls = {}

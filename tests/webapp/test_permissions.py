@@ -60,6 +60,7 @@ EXPECTED = {
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),
     "admin.subject_access": ({"admin"}, False),
+    "admin.set_access": ({"admin"}, False),
     "dashboard.index": (STAFF, False),
     "dashboard.csv": (STAFF, False),
     "learning.index": ({"clinician", "admin"}, False),
@@ -177,9 +178,10 @@ def world(app):
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
+        other_user = create_user(role="intake", team=team).id  # one the matrix may disable
         sessions["parent"] = invitation.id
         db.session.remove()
-    return {"args": args, "plan_item": plan_item, "sessions": sessions}
+    return {"args": args, "plan_item": plan_item, "sessions": sessions, "other_user": other_user}
 
 
 def url_for_rule(app, rule, world) -> str:
@@ -195,6 +197,8 @@ def url_for_rule(app, rule, world) -> str:
             values[name] = "literacy"
         elif name == "decision":
             values[name] = "discard"
+        elif name == "user_id":
+            values[name] = world["other_user"]
         elif name == "scorecard_id":
             values[name] = "literacy-expert"
         else:
