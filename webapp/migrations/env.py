@@ -44,15 +44,20 @@ def run_migrations_online():
             # PRAGMA foreign_keys is ignored inside a transaction, so set it on the raw
             # connection before SQLAlchemy begins one.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
-        context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
-        if sqlite:
-            raw = connection.connection.driver_connection
-            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
-            raw.execute("PRAGMA foreign_keys=ON")
-            if broken:
-                raise RuntimeError(f"migrations left rows with broken foreign keys: {broken}")
+        try:
+            context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                raw = connection.connection.driver_connection
+                broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migrations left rows with broken foreign keys: {broken}")
+        finally:
+            if sqlite:
+                # The connection goes back to the pool: never with foreign keys off, even after a
+                # failed migration (its transaction is rolled back by now, so the PRAGMA applies).
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
