@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import click
@@ -34,7 +35,11 @@ def _pg_tool(name: str) -> str:
 def backup(target: Path) -> None:
     uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        with sqlite3.connect(_sqlite_path(uri)) as source, sqlite3.connect(target) as copy:
+        # closing(), not the connection's own context manager, which commits but never closes.
+        with (
+            closing(sqlite3.connect(_sqlite_path(uri))) as source,
+            closing(sqlite3.connect(target)) as copy,
+        ):
             source.backup(copy)
     else:
         # Our own tool and arguments (the configured database URL), no shell.
@@ -52,7 +57,10 @@ def backup(target: Path) -> None:
 def restore(source: Path) -> None:
     uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
-        with sqlite3.connect(source) as backup_file, sqlite3.connect(_sqlite_path(uri)) as db:
+        with (
+            closing(sqlite3.connect(source)) as backup_file,
+            closing(sqlite3.connect(_sqlite_path(uri))) as db,
+        ):
             backup_file.backup(db)
     else:
         subprocess.run(  # noqa: S603  # nosec B603
