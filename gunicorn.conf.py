@@ -6,7 +6,7 @@ PostgreSQL (DATABASE_URL) and one Redis for rate limits (RATELIMIT_STORAGE_URI).
 
 import os
 
-wsgi_app = "webapp:create_app()"
+wsgi_app = "wsgi:app"  # wsgi.py at the repository root
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # Threads share a process's memory (one app, one connection pool); processes use every core.
 # The default suits the 2-core machines this was measured on (see bench/RESULTS.md).
