@@ -8,25 +8,19 @@ import pytest
 from sqlalchemy import select
 
 from questionnaires import builtin_library
-from tests.browser.harness import (
-    AccessibilityProblem,
-    LiveServer,
-    axe_violations,
-    check_accessible,
-)
+from tests.browser.harness import check_accessible
 from tests.factories import create_case, create_team
 from webapp.extensions import db
 from webapp.invitations import create_invitation
-from webapp.records import Invitation, Response
+from webapp.records import Response
 
 pytestmark = pytest.mark.browser
 LIBRARY = builtin_library()
 
 
 @pytest.fixture
-def live(app):
-    with LiveServer(app) as server:
-        yield server
+def live(live_server):
+    return live_server
 
 
 def link_for(app, live, questionnaire_ids) -> str:
@@ -38,11 +32,11 @@ def link_for(app, live, questionnaire_ids) -> str:
 
 
 @pytest.fixture
-def page_for(chromium):
+def page_for(browser):
     contexts = []
 
     def make(**options):
-        context = chromium.new_context(bypass_csp=True, **options)
+        context = browser.new_context(bypass_csp=True, **options)
         contexts.append(context)
         return context.new_page()
 
@@ -260,20 +254,8 @@ def test_controls_are_at_least_24_by_24_px(app, live, page_for):
     assert small == [], small
 
 
-def test_the_axe_check_catches_an_inaccessible_page(page_for):
-    page = page_for()
-    page.set_content("""<html><head><title>Broken</title></head><body>
-        <img src="x.png"><input type="text"><p style="color:#ccc;background:#fff">faint</p>
-        </body></html>""")
-    rules = {v["id"] for v in axe_violations(page)}
-    assert {"image-alt", "label", "color-contrast", "html-has-lang"} <= rules
-    with pytest.raises(AccessibilityProblem):
-        check_accessible(page, "broken page")
-    assert Invitation is not None
-
-
-def test_the_content_security_policy_blocks_nothing_of_ours(app, live, chromium):
-    context = chromium.new_context()  # no CSP bypass here: the real policy applies
+def test_the_content_security_policy_blocks_nothing_of_ours(app, live, browser):
+    context = browser.new_context()  # no CSP bypass here: the real policy applies
     page = context.new_page()
     violations = []
     page.on(
