@@ -4,6 +4,7 @@ a worker killed with SIGKILL mid-load, and a database that goes away and comes b
 
 from __future__ import annotations
 
+import http.client
 import itertools
 import os
 import random
@@ -179,7 +180,9 @@ def test_a_worker_killed_mid_load_leaves_no_partial_rows_and_retries_succeed(app
                                 "seq": number,
                             },
                         )
-                    except OSError:
+                    except (OSError, http.client.HTTPException):
+                        # The worker died mid-reply (refused, reset or cut short): retry, as
+                        # the page script does.
                         time.sleep(0.2)
                         continue
                     if reply.status in (200, 409):
