@@ -34,6 +34,7 @@ from webapp.content_library import service_scorecards
 from webapp.extensions import db, limiter
 from webapp.forms import choices
 from webapp.invitations import find_invitation, questionnaires_of, responses_of
+from webapp.page_cache import render_once
 from webapp.records import Case, Invitation, utcnow
 from webapp.security import public
 from webapp.workflows import (
@@ -243,16 +244,22 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         if position
         else url_for("parent.start", again=1)
     )
-    return render_template(
-        "parent/question.html",
-        form=form,
-        item=item,
-        questionnaire=questionnaire,
-        position=position + 1,
-        count=len(steps),
-        back=back,
-        invitation=invitation,
-    )
+
+    def render():
+        return render_template(
+            "parent/question.html",
+            form=form,
+            item=item,
+            questionnaire=questionnaire,
+            position=position + 1,
+            count=len(steps),
+            back=back,
+        )
+
+    if form.errors:
+        return render()
+    key = (questionnaire.key, item.id, position, len(steps), back, form.answer.data)
+    return render_once((*key, display_classes(invitation)), render)
 
 
 def _next_url(invitation: Invitation, questionnaire: Questionnaire, item: Item) -> str:
