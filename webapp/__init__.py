@@ -8,7 +8,12 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from webapp.assets import init_assets
 from webapp.config import INSTANCE_DIR, load_config
-from webapp.database import MIGRATIONS_DIR, configure_sqlite, protect_sql_logs
+from webapp.database import (
+    MIGRATIONS_DIR,
+    configure_sqlite,
+    protect_sql_logs,
+    register_read_only_views,
+)
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 
 
@@ -49,6 +54,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     protect_sql_logs()
     with app.app_context():
         configure_sqlite(db.engine)
+    register_read_only_views(app)
 
     from webapp import (
         admin,

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from questionnaires import Questionnaire
 from webapp.audit import record_event
 from webapp.content_library import questionnaire_library
+from webapp.database import begin_writing
 from webapp.extensions import db
 from webapp.records import Case, Invitation, Response, User, utcnow
 from webapp.workflows import WorkflowError
@@ -77,7 +78,12 @@ def questionnaires_of(invitation: Invitation) -> list[Questionnaire]:
 def responses_of(invitation: Invitation) -> dict[str, Response]:
     """One self-completed response per questionnaire, made when the parent agrees to start."""
     existing = {r.questionnaire_id: r for r in invitation.responses}
-    for questionnaire in questionnaires_of(invitation):
+    wanted = questionnaires_of(invitation)
+    if all(q.id in existing for q in wanted):
+        return existing
+    begin_writing()  # a page that only reads may still have to make them
+    existing = {r.questionnaire_id: r for r in invitation.responses}
+    for questionnaire in wanted:
         if questionnaire.id not in existing:
             response = Response(
                 case_id=invitation.case_id,

@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from screening import builtin_content
+from webapp.database import reads_only
 from webapp.extensions import db
 from webapp.security import public, role_required
 
@@ -23,6 +24,7 @@ def index():
 
 
 @bp.route("/healthz")
+@reads_only
 @public
 def healthz():
     db.session.execute(text("SELECT 1"))

@@ -31,6 +31,7 @@ from screening import alerts_for_answer
 from webapp.answering import answer_form
 from webapp.audit import record_event
 from webapp.content_library import service_scorecards
+from webapp.database import begin_writing, reads_only, writes_late
 from webapp.extensions import db, limiter
 from webapp.forms import choices
 from webapp.invitations import find_invitation, questionnaires_of, responses_of
@@ -111,6 +112,7 @@ def parent_required(view):
     def wrapped(*args, **kwargs):
         invitation = current_invitation()
         if invitation is None:
+            begin_writing()
             record_event("parent.no_session", outcome="denied")
             abort(403)
         state = invitation.state(utcnow())
@@ -202,6 +204,7 @@ def start(invitation: Invitation):
 
 
 @bp.route("/questions/<questionnaire_id>/<item_id>", methods=["GET", "POST"])
+@reads_only
 @parent_required
 def question(invitation: Invitation, questionnaire_id: str, item_id: str):
     if invitation.consent_at is None:
@@ -214,27 +217,6 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         abort(404)
     questionnaire, item = steps[position]
     response = responses_of(invitation)[questionnaire.id]
-    form = answer_form(
-        item,
-        skip_label=_("I'd rather not say"),
-        messages={
-            "choose": _("Choose an answer. You can choose I'd rather not say."),
-            "enter": _("Type an answer. Or choose I'd rather not say."),
-            "number": _("Type a number, like 3."),
-            "too_long": _("Your answer is too long. Use 500 letters or fewer."),
-        },
-    )
-    saved = response.answer_map.get(item.id)
-    if request.method == "GET" and saved != SKIP:
-        form.answer.data = saved
-    if form.validate_on_submit():
-        value = form.answer_value()
-        save_answer(response, item.id, value, seq=_now_seq())
-        if _raise_alerts(invitation, questionnaire, item, value):
-            return redirect(url_for("parent.help", next=_next_url(invitation, questionnaire, item)))
-        if request.args.get("change"):
-            return redirect(url_for("parent.check"))
-        return redirect(_next_url(invitation, questionnaire, item))
     back = (
         url_for(
             "parent.question",
@@ -245,7 +227,7 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         else url_for("parent.start", again=1)
     )
 
-    def render():
+    def render(form):
         return render_template(
             "parent/question.html",
             form=form,
@@ -256,10 +238,40 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
             back=back,
         )
 
-    if form.errors:
-        return render()
-    key = (questionnaire.key, item.id, position, len(steps), back, form.answer.data)
-    return render_once((*key, display_classes(invitation)), render)
+    if request.method == "POST":
+        form = _question_form(item)
+        if not form.validate_on_submit():
+            return render(form)  # with its errors: never stored
+        value = form.answer_value()
+        save_answer(response, item.id, value, seq=_now_seq())
+        if _raise_alerts(invitation, questionnaire, item, value):
+            return redirect(url_for("parent.help", next=_next_url(invitation, questionnaire, item)))
+        if request.args.get("change"):
+            return redirect(url_for("parent.check"))
+        return redirect(_next_url(invitation, questionnaire, item))
+    saved = response.answer_map.get(item.id)
+    shown = None if saved == SKIP else saved
+    key = (questionnaire.key, item.id, position, len(steps), back, shown)
+    # The form is built only when the page is rendered: a stored page needs none.
+    return render_once(
+        (*key, display_classes(invitation)), lambda: render(_question_form(item, shown))
+    )
+
+
+def _question_form(item: Item, shown: str | None = None):
+    form = answer_form(
+        item,
+        skip_label=_("I'd rather not say"),
+        messages={
+            "choose": _("Choose an answer. You can choose I'd rather not say."),
+            "enter": _("Type an answer. Or choose I'd rather not say."),
+            "number": _("Type a number, like 3."),
+            "too_long": _("Your answer is too long. Use 500 letters or fewer."),
+        },
+    )
+    if shown is not None:
+        form.answer.data = shown
+    return form
 
 
 def _next_url(invitation: Invitation, questionnaire: Questionnaire, item: Item) -> str:
@@ -278,17 +290,22 @@ def _raise_alerts(
     """A critical answer alerts the worker at once (the case goes to the top of the queue)."""
     if not alerts_for_answer(questionnaire, item.id, value, service_scorecards()):
         return False
-    case = db.session.get(Case, invitation.case_id)
+    _alert_worker(invitation.case_id, item.id)
+    return True
+
+
+def _alert_worker(case_id: int, item_id: str) -> None:
+    case = db.session.get(Case, case_id)
     case.critical_alert = True
     if case.review_state != "awaiting":
         case.review_state = "awaiting"
         case.review_requested_at = utcnow()
-    record_event("parent.critical_answer", case_id=case.id, detail=item.id)
+    record_event("parent.critical_answer", case_id=case.id, detail=item_id)
     db.session.commit()
-    return True
 
 
 @bp.route("/answers", methods=["POST"])
+@writes_late
 @parent_required
 def save(invitation: Invitation):
     """Autosave from the page script: {"questionnaire", "item", "value", "seq"}."""
@@ -311,17 +328,22 @@ def save(invitation: Invitation):
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53:
         return jsonify(error="seq must be a whole number from 0 to 2^53."), 400
     response = responses_of(invitation)[questionnaire.id]
+    alert = bool(alerts_for_answer(questionnaire, item_id, value, service_scorecards()))
+    case_id = invitation.case_id
+    begin_writing()  # everything above only read: hold the write lock for the save alone
     try:
         saved = save_answer(response, item_id, value, seq=seq)
     except WorkflowError as exc:
         return jsonify(error=str(exc)), 409
     if not saved:
         return jsonify(saved=False, reason="A newer answer is already saved."), 409
-    alert = _raise_alerts(invitation, questionnaire, asked[item_id], value)
+    if alert:
+        _alert_worker(case_id, item_id)
     return jsonify(saved=True, alert=alert, help=url_for("parent.help") if alert else None)
 
 
 @bp.route("/check", methods=["GET", "POST"])
+@reads_only
 @parent_required
 def check(invitation: Invitation):
     if invitation.consent_at is None:
@@ -367,12 +389,14 @@ def done(invitation: Invitation):
 
 
 @bp.route("/save-for-later")
+@reads_only
 @parent_required
 def save_for_later(invitation: Invitation):
     return render_template("parent/save_for_later.html", invitation=invitation)
 
 
 @bp.route("/help")
+@reads_only
 @parent_required
 def help(invitation: Invitation):
     following = request.args.get("next", "")
@@ -388,6 +412,7 @@ def help(invitation: Invitation):
 
 
 @bp.route("/display", methods=["GET", "POST"])
+@reads_only
 @parent_required
 def display(invitation: Invitation):
     form = DisplayForm(data=invitation.display or None)
