@@ -14,10 +14,12 @@ from questionnaires.schema import SKIP, Questionnaire
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
+SDC = "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-"
 EXPRESSIONS = {
-    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-calculatedExpression": (
-        "calculatedExpression"
-    ),
+    f"{SDC}calculatedExpression": "calculatedExpression",
+    f"{SDC}enableWhenExpression": "enableWhenExpression",
+    f"{SDC}initialExpression": "initialExpression",
+    f"{SDC}answerExpression": "answerExpression",
     "http://hl7.org/fhir/StructureDefinition/cqf-expression": "cqf-expression",
     "http://hl7.org/fhir/StructureDefinition/variable": "variable",
 }
@@ -55,6 +57,57 @@ def _weight(*holders: Mapping | None) -> float | None:
     return None
 
 
+def _expressions(node: Any) -> list[tuple[str, str]]:
+    """(name, expression) of every expression extension on this element, including those on its
+    primitive values (``_text``, ...), but not on its child items or contained resources."""
+    found: list[tuple[str, str]] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("item", "contained"):
+                continue
+            if key == "extension" and isinstance(value, list):
+                for extension in value:
+                    if isinstance(extension, dict) and extension.get("url") in EXPRESSIONS:
+                        expression = extension.get("valueExpression") or {}
+                        text = str(expression.get("expression", ""))
+                        found.append((EXPRESSIONS[extension["url"]], text))
+            found += _expressions(value)
+    elif isinstance(node, list):
+        for value in node:
+            found += _expressions(value)
+    return found
+
+
+def _link_id_problems(items: Any, source: str) -> list[Problem]:
+    """Every item needs a linkId, and no two items may share one (FHIR que-2): answers in a
+    response are matched by linkId alone."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+
+    def walk(items: Any, where: str) -> None:
+        if not isinstance(items, list):
+            return
+        for n, item in enumerate(items, 1):
+            if not isinstance(item, dict):
+                continue
+            place = f"{where}item {n}"
+            link_id = item.get("linkId")
+            if link_id in (None, ""):
+                text = f" ({item['text']!r})" if isinstance(item.get("text"), str) else ""
+                problems.append(Problem(source, f"{place}{text} has no linkId"))
+            else:
+                seen[str(link_id)] = seen.get(str(link_id), 0) + 1
+            walk(item.get("item"), f"{place} > ")
+
+    walk(items, "")
+    problems += [
+        Problem(source, f"linkId '{link_id}' is used by {count} items; each item needs its own")
+        for link_id, count in seen.items()
+        if count > 1
+    ]
+    return problems
+
+
 def _our_id(link_id: str, taken: set[str]) -> str:
     base = re.sub(r"[^a-z0-9_-]", "_", str(link_id).lower()) or "item"
     if not base[0].isalpha():
@@ -89,6 +142,9 @@ def import_questionnaire(
 
     if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
         raise QuestionnaireError([Problem(source, "not a FHIR Questionnaire resource")])
+    link_id_problems = _link_id_problems(data.get("item"), source)
+    if link_id_problems:
+        raise QuestionnaireError(link_id_problems)
     try:
         FhirQuestionnaire.model_validate(data)
     except ValidationError as exc:
@@ -113,18 +169,27 @@ def import_questionnaire(
     points: dict[str, dict[str, float]] = {}
     pending_gates: list[tuple[dict, list, str]] = []
 
+    def note_expressions(node: dict, where: str) -> list[str]:
+        names = []
+        for name, expression in _expressions(node):
+            names.append(name)
+            then = {
+                "calculatedExpression": "; the total is recomputed from the answer weights",
+                "enableWhenExpression": "; the item is shown always",
+                "answerExpression": "; its options are unknown",
+            }.get(name, "")
+            notes.append(f"{where}: {name} is not supported, not evaluated ({expression!r}){then}")
+        return names
+
     def convert_item(item: dict) -> dict | None:
         link_id = str(item.get("linkId"))
-        for extension in item.get("extension", []) or []:
-            if extension.get("url") in EXPRESSIONS:
-                name = EXPRESSIONS[extension["url"]]
-                expression = extension.get("valueExpression", {}).get("expression", "")
-                notes.append(
-                    f"item '{link_id}': {name} not evaluated ({expression!r}); the "
-                    "total is recomputed from the answer weights"
-                )
-                result.total_items.add(link_id)
-                return None
+        expressions = note_expressions(item, f"item '{link_id}'")
+        # A computed item (a total) is left out and its stored value checked against ours. An
+        # item that only carries an expression (a variable, a cqf-expression on its text) is
+        # still a question and is kept.
+        if "calculatedExpression" in expressions or (item.get("readOnly") and expressions):
+            result.total_items.add(link_id)
+            return None
         kind = item.get("type")
         our_type = TYPES.get(kind)
         for extension in item.get("extension", []) or []:
@@ -162,8 +227,11 @@ def import_questionnaire(
             else:
                 notes.append(
                     f"item '{link_id}': answerValueSet {reference} is not contained "
-                    "in the Questionnaire, so its options are unknown"
+                    "in the Questionnaire, so its options and scores are unknown; imported "
+                    "as a free-text item, not scored"
                 )
+                if our_type == "choice":  # a choice with no options would not load at all
+                    our_type = converted["type"] = "text"
         for option in raw_options:
             code, raw = _value_of(option)
             if code is None:
@@ -183,13 +251,16 @@ def import_questionnaire(
                 converted["type"] = "boolean"
         result.options_by_item[our_id] = codes
         if item.get("enableWhen"):
-            pending_gates.append((converted, item["enableWhen"], item.get("enableBehavior", "all")))
+            pending_gates.append(
+                (converted, link_id, item["enableWhen"], item.get("enableBehavior", "all"))
+            )
         return converted
 
     def flatten(items: list, title_prefix: str = "") -> list[dict]:
         out = []
         for item in items or []:
             if item.get("type") == "group":
+                note_expressions(item, f"item '{item.get('linkId')}'")
                 out += flatten(item.get("item", []), title_prefix)
             elif item.get("type") == "display":
                 continue
@@ -199,10 +270,12 @@ def import_questionnaire(
                     out.append(converted)
         return out
 
+    note_expressions(data, "questionnaire")
     sections = []
     loose = []
     for item in data.get("item", []) or []:
         if item.get("type") == "group":
+            note_expressions(item, f"item '{item.get('linkId')}'")
             items = flatten(item.get("item", []))
             if items:
                 sections.append(
@@ -219,36 +292,83 @@ def import_questionnaire(
             0, {"id": "main", "title": data.get("title") or "Questions", "items": loose}
         )
 
-    for converted, conditions, behaviour in pending_gates:
-        targets = {str(c.get("question")) for c in conditions}
-        gates = []
+    for converted, link_id, conditions, behaviour in pending_gates:
+        # (FHIR linkId, our item id, answers that open the gate)
+        wanted: list[tuple[str, str, set[str]]] = []
+        unsupported: list[str] = []
         for condition in conditions:
-            question = result.link_ids.get(str(condition.get("question")))
-            value, _raw = _value_of(
-                {
-                    k.replace("answer", "value", 1): v
-                    for k, v in condition.items()
-                    if k.startswith("answer")
-                }
-            )
-            if condition.get("operator") != "=" or question is None or value is None:
+            target = str(condition.get("question"))
+            question = result.link_ids.get(target)
+            operator = condition.get("operator")
+            if question is None:
+                unsupported.append(f"its enableWhen on '{target}', an item not imported")
+            elif operator == "exists":
+                # "Answered at all" is a gate on every answer the item offers; "not answered"
+                # cannot be written as a gate, which opens only on given answers.
+                offered = set((result.options_by_item.get(question) or {}).values())
+                if condition.get("answerBoolean") is True and offered:
+                    wanted.append((target, question, offered))
+                elif condition.get("answerBoolean") is True:
+                    unsupported.append(
+                        f"its enableWhen '{target}' exists = true ('{target}' has no fixed "
+                        "answers to wait for)"
+                    )
+                else:
+                    unsupported.append(
+                        f"its enableWhen '{target}' exists = false (a gate cannot wait for "
+                        "an item to be left unanswered)"
+                    )
+            else:
+                value, _raw = _value_of(
+                    {
+                        k.replace("answer", "value", 1): v
+                        for k, v in condition.items()
+                        if k.startswith("answer")
+                    }
+                )
+                if operator != "=" or value is None:
+                    unsupported.append(f"its enableWhen with operator '{operator}'")
+                else:
+                    wanted.append((target, question, {value}))
+        targets = sorted({target for target, _, _ in wanted})
+        if behaviour == "any":
+            # Leaving out one of several "any" conditions would close the gate more often than
+            # the source does, so the whole gate goes and the item is shown always.
+            if unsupported:
                 notes.append(
-                    f"item '{converted['id']}': an enableWhen with operator "
-                    f"'{condition.get('operator')}' is not supported; shown always"
+                    f"item '{link_id}': {'; '.join(unsupported)} is not supported; with "
+                    "enableBehavior 'any' the item is shown always"
                 )
                 continue
-            gates.append((question, value))
-        if behaviour == "any" and len(targets) > 1:
-            notes.append(
-                f"item '{converted['id']}': enableBehavior 'any' across different "
-                "questions is not supported; shown always"
-            )
-            continue
-        grouped: dict[str, list[str]] = {}
-        for question, value in gates:
-            grouped.setdefault(question, []).append(value)
+            if len(targets) > 1:
+                notes.append(
+                    f"item '{link_id}': enableBehavior 'any' across different questions "
+                    f"({', '.join(targets)}) is not supported; shown always"
+                )
+                continue
+        for reason in unsupported:
+            notes.append(f"item '{link_id}': {reason} is not supported; that condition is left out")
+        grouped: dict[str, set[str]] = {}
+        link_of = {question: target for target, question, _ in wanted}
+        for _target, question, values in wanted:
+            if behaviour == "any":
+                grouped[question] = grouped.get(question, set()) | values
+            else:  # "all": every condition on the same question must hold at once
+                grouped[question] = grouped.get(question, values) & values
+        for question, values in list(grouped.items()):
+            if not values:
+                notes.append(
+                    f"item '{link_id}': enableBehavior 'all' asks one answer to "
+                    f"'{link_of[question]}' to equal several different values, which it "
+                    "cannot; that condition is left out"
+                )
+                del grouped[question]
         if grouped:
-            converted["enable_when"] = [{"item": q, "in": v} for q, v in grouped.items()]
+            # In the order of the options, so the gate reads like the questionnaire.
+            converted["enable_when"] = [
+                {"item": q, "in": _in_option_order(result, q, values)}
+                for q, values in grouped.items()
+            ]
 
     qid = _our_id(str(data.get("name") or data.get("id") or "imported"), set())
     version = str(data.get("version") or "1")
@@ -282,6 +402,11 @@ def import_questionnaire(
     return result
 
 
+def _in_option_order(imported: FhirImport, item: str, values: set[str]) -> list[str]:
+    order = list(dict.fromkeys((imported.options_by_item.get(item) or {}).values()))
+    return sorted(values, key=lambda v: (order.index(v) if v in order else len(order), v))
+
+
 def _response_answers(items: list, found: dict[str, list]) -> None:
     for item in items or []:
         if item.get("answer"):
@@ -302,6 +427,21 @@ def score_fhir_response(imported: FhirImport, response: Any) -> dict:
             "scores": {},
             "problems": [
                 {"severity": "error", "message": "not a FHIR QuestionnaireResponse resource"}
+            ],
+        }
+    from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+    from pydantic import ValidationError
+
+    try:
+        QuestionnaireResponse.model_validate(response)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return {
+            "total": None,
+            "scores": {},
+            "problems": [
+                {"severity": "error", "message": f"not valid FHIR R4: {where}: {first['msg']}"}
             ],
         }
     found: dict[str, list] = {}
@@ -395,6 +535,19 @@ def export_questionnaire(
                             {"url": ORDINAL, "valueDecimal": points[item.id][option.value]}
                         ]
                     entry["answerOption"].append(answer)
+            if len(item.enable_when) > 1 and any(len(g.values) > 1 for g in item.enable_when):
+                # FHIR R4 has one enableBehavior for all of an item's conditions: it can say
+                # "A=x or A=y" or "A=x and B=z", not "(A=x or A=y) and B=z".
+                raise QuestionnaireError(
+                    [
+                        Problem(
+                            questionnaire.source or questionnaire.key,
+                            "its gates wait for one of several answers to one item and also "
+                            "for another item; FHIR R4 enableWhen cannot write that",
+                            item=item.id,
+                        )
+                    ]
+                )
             if item.enable_when:
                 conditions = []
                 for gate in item.enable_when:

@@ -1,0 +1,113 @@
+"""Broken FHIR input gives one clear message naming the file and the problem: from the importer
+(QuestionnaireError) and from ``python -m questionnaires fhir-score`` (exit status 1, no
+traceback)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from questionnaires import QuestionnaireError
+from questionnaires.fhir import import_questionnaire, score_fhir_response
+from tests.questionnaires.fhir_support import FIXTURES, coding, fixture, response, run
+
+BROKEN = [
+    ("not-json.json", "not valid JSON (Expecting value: line 2 column 1 (char 44))"),
+    ("not-a-questionnaire.json", "not a FHIR Questionnaire resource"),
+    ("missing-linkid.json", "item 1 > item 2 ('Placeholder question 2') has no linkId"),
+    ("duplicate-linkid.json", "linkId 'Q1' is used by 2 items; each item needs its own"),
+]
+
+
+@pytest.mark.parametrize(("name", "problem"), BROKEN)
+def test_the_command_names_the_file_and_the_problem(name, problem, tmp_path):
+    answers = tmp_path / "response.json"
+    answers.write_text(json.dumps(response(("Q1", {"valueString": "x"}))))
+    path = str(FIXTURES / name)
+    result = run("fhir-score", path, str(answers))
+    assert result.returncode == 1
+    assert result.stderr == f"{path}: {problem}\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(("name", "problem"), BROKEN[1:])
+def test_the_importer_raises_one_problem_naming_the_source(name, problem):
+    with pytest.raises(QuestionnaireError) as raised:
+        import_questionnaire(fixture(name), source=name)
+    assert [str(p) for p in raised.value.problems] == [f"{name}: {problem}"]
+
+
+def test_every_missing_and_duplicate_link_id_is_reported_at_once():
+    broken = fixture("duplicate-linkid.json")
+    broken["item"][0]["item"] += [
+        {"type": "string", "text": "Placeholder question 3"},
+        {"linkId": "g2", "type": "string", "text": "Placeholder question 4"},
+    ]
+    with pytest.raises(QuestionnaireError) as raised:
+        import_questionnaire(broken, source="q.json")
+    assert [str(p) for p in raised.value.problems] == [
+        "q.json: item 1 > item 2 ('Placeholder question 3') has no linkId",
+        "q.json: linkId 'Q1' is used by 2 items; each item needs its own",
+        "q.json: linkId 'g2' is used by 2 items; each item needs its own",
+    ]
+
+
+def test_a_questionnaire_that_is_not_valid_fhir_is_reported_with_where():
+    broken = fixture("mood-shaped.json")
+    broken["item"][0]["item"][0]["required"] = "perhaps"
+    with pytest.raises(
+        QuestionnaireError, match=r"^q\.json: not valid FHIR R4: item\.0\.item\.0\.required: "
+    ):
+        import_questionnaire(broken, source="q.json")
+
+
+def test_a_file_that_cannot_be_read_is_reported(tmp_path):
+    missing = str(tmp_path / "missing.json")
+    result = run("fhir-score", missing, missing)
+    assert result.returncode == 1
+    assert result.stderr == f"{missing}: cannot read the file (No such file or directory)\n"
+
+
+@pytest.mark.parametrize(
+    ("broken_response", "problem"),
+    [
+        ({"resourceType": "Questionnaire"}, "not a FHIR QuestionnaireResponse resource"),
+        # An answer that is not an object: reported, not a traceback.
+        (
+            {
+                "resourceType": "QuestionnaireResponse",
+                "status": "completed",
+                "item": [{"linkId": "Q1", "answer": [3]}],
+            },
+            "not valid FHIR R4: item.0.answer.0",
+        ),
+    ],
+)
+def test_a_broken_response_is_an_error_without_a_traceback(broken_response, problem, tmp_path):
+    path = tmp_path / "response.json"
+    path.write_text(json.dumps(broken_response))
+    result = run("fhir-score", str(FIXTURES / "mood-shaped.json"), str(path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    problems = json.loads(result.stdout)["problems"]
+    assert len(problems) == 1 and problems[0]["severity"] == "error"
+    assert problems[0]["message"].startswith(problem)
+
+
+def test_answers_the_questionnaire_does_not_have_are_errors_and_a_wrong_total_a_warning():
+    imported = import_questionnaire(fixture("mood-shaped.json"))
+    result = score_fhir_response(
+        imported, response(("Q1", coding("f9")), ("Q9", coding("f1")), total=7)
+    )
+    assert result["problems"] == [
+        {
+            "severity": "error",
+            "message": "item 'Q1': answer 'f9' is not one of the questionnaire's options",
+        },
+        {"severity": "error", "message": "item 'Q9' is not in the questionnaire"},
+        {
+            "severity": "warning",
+            "message": "item 'total': the stored total 7 differs from the recomputed 0",
+        },
+    ]
