@@ -140,7 +140,7 @@ def test_a_fhir_questionnaire_is_imported_with_its_scores_and_notes(app):
     result = run(app, fixture / "mood-shaped.json", "--domain", "mood")
     assert result.exit_code == 0, result.output
     assert "Imported mood_shaped@2" in result.output
-    assert "note: item 'total': calculatedExpression not evaluated" in result.output
+    assert "note: item 'total': calculatedExpression is not supported" in result.output
     with app.app_context():
         from webapp.content_library import questionnaire_library, service_scorecards
 
