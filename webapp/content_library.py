@@ -71,16 +71,16 @@ def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
     from webapp.records import ScorecardVersion
 
     built = current_app.extensions.setdefault("fitted_scorecards", {})
-    cards = []
-    for key, definition in db.session.execute(
-        select(ScorecardVersion.id, ScorecardVersion.definition).where(
-            ScorecardVersion.status == "active"
-        )
-    ):
+    # A version never changes once stored, so only the ids are read each time (this runs on
+    # every autosave) and a definition is read once per worker.
+    active = db.session.scalars(
+        select(ScorecardVersion.id).where(ScorecardVersion.status == "active")
+    ).all()
+    for key in active:
         if key not in built:
+            definition = db.session.get(ScorecardVersion, key).definition
             built[key] = scorecard_from_dict(definition, library, source=f"fitted version {key}")
-        cards.append(built[key])
-    return tuple(cards)
+    return tuple(built[key] for key in active)
 
 
 def import_yaml(questionnaire_path: Path, scorecard_paths: list[Path]) -> Questionnaire:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from questionnaires import SKIP, Item, Questionnaire
@@ -99,9 +99,11 @@ def locked(record):
     requests on the same response take turns. SQLite needs no row lock: every transaction there
     begins IMMEDIATE, which already serialises writers."""
     model = type(record)
+    # The id from the identity map: reading record.id would first reload an expired record.
+    (record_id,) = inspect(record).identity
     return db.session.execute(
         select(model)
-        .where(model.id == record.id)
+        .where(model.id == record_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).scalar_one()
