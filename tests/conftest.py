@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -20,6 +23,27 @@ TEST_CONFIG = {
     "SERVER_NAME": "localhost",
     "DASHBOARD_CACHE_SECONDS": 0,
 }
+
+
+@contextmanager
+def app_on_own_sqlite(template: Path, directory: Path, name: str) -> Iterator:
+    """An app on its own copy of the migrated SQLite template, whatever DATABASE_URL says: for
+    tests of SQLite's own behaviour and for the browser tests' live server."""
+    path = directory / name
+    shutil.copy(template, path)
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "IMPORTED_CONTENT_DIR": str(directory / "imported"),
+        }
+    )
+    yield app
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

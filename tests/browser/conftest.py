@@ -7,17 +7,14 @@ serves it from other threads while the test reads it."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 
 import pytest
 from playwright.sync_api import sync_playwright
 
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, SHOTS, LiveServer, require_chromium
-from tests.conftest import TEST_CONFIG
+from tests.conftest import app_on_own_sqlite
 from tests.factories import create_team, create_user
-from webapp import create_app
-from webapp.extensions import db
 
 
 @pytest.fixture(scope="session")
@@ -45,19 +42,8 @@ def page(context):
 
 @pytest.fixture
 def app(migrated_sqlite, tmp_path):
-    path = tmp_path / "live.sqlite"
-    shutil.copy(migrated_sqlite, path)
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "IMPORTED_CONTENT_DIR": str(tmp_path / "imported"),
-        }
-    )
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with app_on_own_sqlite(migrated_sqlite, tmp_path, "live.sqlite") as app:
+        yield app
 
 
 @pytest.fixture

@@ -4,17 +4,15 @@ tests use their own SQLite file even in the PostgreSQL run: the locking is SQLit
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import threading
 
 import pytest
 
 from questionnaires import builtin_library
-from tests.conftest import TEST_CONFIG
+from tests.conftest import app_on_own_sqlite
 from tests.factories import create_case, create_team
 from tests.pages import csrf_token, get_page
-from webapp import create_app
 from webapp.audit import record_event
 from webapp.database import WriteInReadOnlyView, begin_writing, reads_only
 from webapp.extensions import db
@@ -26,17 +24,13 @@ READING = builtin_library().get("reading-writing")
 
 @pytest.fixture
 def sqlite_app(migrated_sqlite, tmp_path):
-    path = tmp_path / "own.sqlite"
-    shutil.copy(migrated_sqlite, path)
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "IMPORTED_CONTENT_DIR": str(tmp_path / "imported"),
-        }
-    )
-    app.config["database_path"] = path
+    with app_on_own_sqlite(migrated_sqlite, tmp_path, "own.sqlite") as app:
+        app.config["database_path"] = tmp_path / "own.sqlite"
+        add_test_views(app)
+        yield app
 
+
+def add_test_views(app):
     @app.route("/test/reads-then-writes")
     @reads_only
     @public
@@ -53,11 +47,6 @@ def sqlite_app(migrated_sqlite, tmp_path):
         record_event("test.write")
         db.session.commit()
         return "written"
-
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def consented_parent(app):
