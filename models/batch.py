@@ -1,10 +1,16 @@
 """Score many responses at once: a rescoring run after a scorecard changes, or a paper batch.
 
 A scorecard is a table of points, so scoring is a lookup: each column's option values are turned
-into small integer codes once, then every scorecard's points come from one gather over a flat
-table (``np.take``) and a row sum. A bad answer must not stop a run of a million rows: it is
-reported with its row number and only that row's results for the scorecards using that item
-are left blank.
+into small integer codes once (uint8, one column per item), then every scorecard is scored
+from the codes, block of rows by block of rows so the work stays in the CPU cache. Points that
+are whole numbers (after scaling by a power of two: halves, quarters) are added up exactly in
+small integers: each item's points are written as "a x code" plus a few steps "d x (code >= k)"
+(a threshold item is one step, a 0..n scale is a x code less one step for "not answered"), the
+terms of equal weight are summed in bytes, and the band is a count of integer cut-offs passed.
+Other points (tenths, say) are looked up and added in float64 in the scorecard's own order, as
+``Scorecard.score`` does, so results are always exactly equal to scoring one response at a time.
+A bad answer must not stop a run of a million rows: it is reported with its row number and only
+that row's results for the scorecards using that item are left blank.
 """
 
 from __future__ import annotations
@@ -52,32 +58,28 @@ class BatchSummary:
 
 class Plan:
     """What to look up, worked out once per run: the columns the scorecards need, their
-    option codes, and a flat points table per scorecard."""
+    option codes, and how each scorecard adds its points up."""
 
     def __init__(self, scorecards: Sequence[Scorecard], library: Library | None = None):
         self.scorecards = list(scorecards)
         options = _options(self.scorecards, library)
-        self.columns = sorted({item for card in self.scorecards for item in card.points})
+        # Each scorecard's items side by side (in its own order), so a scorecard reads a run
+        # of neighbouring columns.
+        self.columns = list(dict.fromkeys(item for card in self.scorecards for item in card.points))
         self.options = {c: options[c] for c in self.columns}
         # Code 0 means empty/skipped (scores 0); option k is code k + 1.
         self.width = {c: len(self.options[c]) + 1 for c in self.columns}
-        self.tables = []
-        for card in self.scorecards:
-            idx = np.array([self.columns.index(i) for i in card.points], dtype=np.intp)
-            offsets, flat, at = [], [], 0
-            for item, table in card.points.items():
-                offsets.append(at)
-                flat += [0.0] + [table.get(v, 0.0) for v in self.options[item]]
-                at += self.width[item]
-            self.tables.append((idx, np.array(offsets, np.int32), np.array(flat, np.float64)))
-        self.mins = [np.array([b.min for b in card.bands]) for card in self.scorecards]
+        # Codes fit a byte unless an item has 255 or more options; then int16 with -1 unknown.
+        self.code_dtype = np.uint8 if max(self.width.values(), default=0) <= _UNKNOWN else np.int16
+        self.unknown = _UNKNOWN if self.code_dtype == np.uint8 else -1
+        self._cards = [_CardPlan(card, self) for card in self.scorecards]
 
     def encode(self, frame: pd.DataFrame, first_row: int = 1):
-        """Codes (n x columns, int16, column-major; -1 for an unknown value) and the problems
-        found. Categorical columns (as ``score_csv`` reads them) are mapped through their few
-        categories instead of hashing every cell."""
+        """Codes (n x columns, column-major, ``code_dtype``: uint8 with 255 for an unknown value,
+        or int16 with -1) and the problems found. Categorical columns (as ``score_csv`` reads
+        them) are mapped through their few categories instead of hashing every cell."""
         n = len(frame)
-        codes = np.zeros((n, len(self.columns)), dtype=np.int16, order="F")
+        codes = np.zeros((n, len(self.columns)), dtype=self.code_dtype, order="F")
         problems: list[RowProblem] = []
         for j, column in enumerate(self.columns):
             if column not in frame:
@@ -92,37 +94,38 @@ class Plan:
                 c = _codes_for(lookup, raw.to_numpy(dtype=object))
             # Empty and "skip" -> 0, options -> 1..k, unknown -> -1, missing (NaN) -> 0.
             col = np.where(c >= len(_EMPTY), c - len(_EMPTY) + 1, np.where(c >= 0, 0, -1))
-            missing = raw.isna().to_numpy()
-            col[missing] = 0
+            col[raw.isna().to_numpy()] = 0
+            unknown = np.flatnonzero(col == -1)
+            col[unknown] = self.unknown
             codes[:, j] = col
-            for i in np.flatnonzero(col == -1):
+            for i in unknown:
                 value = raw.iloc[i]
                 message = f"'{value}' is not an option of {column}"
                 problems.append(RowProblem(first_row + int(i), column, str(value), message))
         return codes, problems
 
     def score_codes(self, codes: np.ndarray) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """(points, total, band index) per scorecard; rows with an unknown code give NaN."""
-        any_bad = bool(codes.size) and codes.min() < 0
-        out = []
-        for card, (idx, offsets, flat), mins in zip(
-            self.scorecards, self.tables, self.mins, strict=True
-        ):
-            points = np.zeros(codes.shape[0], dtype=np.float64)
-            for j, offset in zip(idx, offsets, strict=True):
-                # One small table per item, looked up by code: a gather, then an add.
-                points += flat[offset : offset + self.width[self.columns[j]]].take(codes[:, j])
-            if any_bad:
-                bad = (codes[:, idx] < 0).any(axis=1)
-                points[bad] = np.nan
-            else:
-                bad = None
-            total = points / card.max_points if card.method == "proportion" else points
-            if card.method == "proportion" and not card.max_points:
-                total = np.zeros_like(points)
-            band = np.maximum(np.searchsorted(mins, total, side="right") - 1, 0)
-            out.append((points, total, band if bad is None else np.where(bad, -1, band)))
-        return out
+        """(points, total, band index) per scorecard, from codes laid out as ``encode`` gives
+        them (other integer layouts are converted first). Points are integers when every
+        point is a whole number, float64 otherwise; ``total`` is ``points`` itself for a
+        "sum" scorecard. A row with an unknown code (or any code out of range) for one of a
+        scorecard's items gives NaN points and total and band -1 for that scorecard."""
+        codes = self._layout(codes)
+        n = codes.shape[0]
+        results = [(np.empty(n, card.dtype), np.empty(n, card.band_dtype)) for card in self._cards]
+        bad_rows: list[list[np.ndarray]] = [[] for _ in self._cards]
+        scratch = _Scratch(min(_BLOCK, n), max([len(c.buffers) for c in self._cards] + [0]))
+        for start in range(0, n, _BLOCK):
+            block = codes[start : start + _BLOCK]
+            stop = start + len(block)
+            for card, (points, band), bad in zip(self._cards, results, bad_rows, strict=True):
+                found = card.run(block, points[start:stop], band[start:stop], scratch)
+                if found is not None:
+                    bad.append(found + start)
+        return [
+            card.finish(points, band, np.concatenate(bad) if bad else None)
+            for card, (points, band), bad in zip(self._cards, results, bad_rows, strict=True)
+        ]
 
     def frame(self, codes: np.ndarray, index) -> pd.DataFrame:
         data = {}
@@ -130,10 +133,310 @@ class Plan:
             self.scorecards, self.score_codes(codes), strict=True
         ):
             names = np.array([b.name for b in card.bands] + [""], dtype=object)
-            data[f"{card.id}_points"] = points
-            data[f"{card.id}_total"] = total
+            data[f"{card.id}_points"] = points.astype(np.float64, copy=False)
+            data[f"{card.id}_total"] = total.astype(np.float64, copy=False)
             data[f"{card.id}_band"] = names[band]
         return pd.DataFrame(data, index=index)
+
+    def _layout(self, codes: np.ndarray) -> np.ndarray:
+        codes = np.asarray(codes)
+        if codes.dtype == self.code_dtype and codes.flags.f_contiguous:
+            return codes
+        if codes.dtype != self.code_dtype:
+            low, high = (0, _UNKNOWN) if self.code_dtype == np.uint8 else (-1, 2**15 - 1)
+            codes = np.where((codes < low) | (codes > high), self.unknown, codes)
+        return np.asfortranarray(codes.astype(self.code_dtype, copy=False))
+
+
+# Rows per block: a scorecard's columns and its byte-sized sums for one block stay in cache.
+_BLOCK = 65_536
+_UNKNOWN = 255  # the uint8 code of an answer that is not an option
+_BYTE = 255  # the largest sum a uint8 buffer may hold
+
+
+class _Scratch:
+    """Buffers reused for every block and scorecard."""
+
+    def __init__(self, rows: int, buffers: int):
+        self.buffers = [np.empty(rows, np.uint8) for _ in range(buffers)]
+        self.flags = np.empty(rows, np.bool_)
+        self.wide = {np.dtype(t): np.empty(rows, t) for t in (np.int16, np.int32)}
+
+
+class _CardPlan:
+    """How one scorecard adds up its points from a block of codes."""
+
+    def __init__(self, card: Scorecard, plan: Plan):
+        self.card = card
+        self.cols = [plan.columns.index(item) for item in card.points]
+        self.widths = np.array([plan.width[item] for item in card.points])
+        first = self.cols[0] if self.cols else 0
+        # The columns as one slice when they are neighbours (they are unless shared).
+        self.span = (
+            slice(first, first + len(self.cols))
+            if self.cols == list(range(first, first + len(self.cols)))
+            else None
+        )
+        tables = [
+            [0.0] + [table.get(v, 0.0) for v in plan.options[item]]
+            for item, table in card.points.items()
+        ]
+        self.band_dtype = np.int8 if len(card.bands) < 127 else np.intp
+        self.scale = _scale(tables)
+        compiled = None if self.scale is None else _compile(card, tables, self.scale)
+        if compiled is None:  # points that are not whole numbers: float64, item by item
+            self.whole = False
+            self.tables = [np.array(t, np.float64) for t in tables]
+            self.mins = np.array([b.min for b in card.bands])
+            self.buffers = []
+            self.dtype = np.dtype(np.float64)
+        else:
+            self.whole = True
+            self.buffers, self.terms, self.dtype, self.cuts, self.base = compiled
+
+    def run(self, block: np.ndarray, points, band, scratch: _Scratch) -> np.ndarray | None:
+        """Points and band for a block of rows, into ``points`` and ``band``; returns the
+        block's rows with a code out of range (scored as if unanswered), or None."""
+        columns = [block[:, j] for j in self.cols]
+        if self.span is not None:
+            out_of_range = (block[:, self.span].max(axis=0, initial=0) >= self.widths).any()
+            if block.dtype.kind == "i":
+                out_of_range = out_of_range or block[:, self.span].min(initial=0) < 0
+        else:
+            out_of_range = any(
+                c.max(initial=0) >= w or c.min(initial=0) < 0
+                for c, w in zip(columns, self.widths, strict=True)
+            )
+        bad = None
+        if out_of_range:
+            out = [(c < 0) | (c >= w) for c, w in zip(columns, self.widths, strict=True)]
+            bad = np.flatnonzero(np.logical_or.reduce(out))
+            columns = [np.where(o, 0, c) for c, o in zip(columns, out, strict=True)]
+        if self.whole:
+            self._whole(columns, points, band, scratch)
+        else:
+            self._float(columns, points, band)
+        return bad
+
+    def _whole(self, columns, points, band, scratch: _Scratch) -> None:
+        n = len(points)
+        flags = scratch.flags[:n]
+        sums = []
+        for buffer, ops in zip(scratch.buffers, self.buffers, strict=False):
+            total = buffer[:n]
+            for op, col, k in ops:
+                c = columns[col]
+                if op == "copy":
+                    np.copyto(total, c)
+                elif op == "add2":
+                    np.add(c, columns[k], out=total)
+                elif op == "add":
+                    np.add(total, c, out=total)
+                elif op == "sub":
+                    np.subtract(total, c, out=total)
+                elif op == "zero":
+                    total.fill(0)
+                elif op == "step":
+                    np.greater_equal(c, k, out=total.view(np.bool_))
+                else:  # "step+" / "step-"
+                    np.greater_equal(c, k, out=flags)
+                    (np.add if op == "step+" else np.subtract)(
+                        total, flags.view(np.uint8), out=total
+                    )
+            sums.append(total)
+        # points = sum of weight x byte sum (integer arithmetic wraps, but the final total
+        # fits the accumulator, so it is exact).
+        wide = scratch.wide[self.dtype][:n]
+        if not self.terms:
+            points.fill(0)
+        for at, (i, weight) in enumerate(self.terms):
+            term = sums[i]
+            if at == 0:
+                if weight == 1:
+                    np.copyto(points, term)
+                else:
+                    np.multiply(term, weight, out=points, dtype=self.dtype)
+            elif weight == 1:
+                np.add(points, term, out=points, dtype=self.dtype)
+            elif weight == -1:
+                np.subtract(points, term, out=points, dtype=self.dtype)
+            else:
+                np.multiply(term, weight, out=wide, dtype=self.dtype)
+                np.add(points, wide, out=points)
+        # band = number of cut-offs reached (each cut-off as the least integer reaching it).
+        if not self.cuts:
+            band.fill(self.base)
+            return
+        np.greater_equal(points, self.cuts[0], out=flags)
+        np.copyto(band, flags)
+        for cut in self.cuts[1:]:
+            np.greater_equal(points, cut, out=flags)
+            np.add(band, flags, out=band, dtype=self.band_dtype)
+        if self.base:
+            np.add(band, self.base, out=band)
+
+    def _float(self, columns, points, band) -> None:
+        points.fill(0.0)
+        for table, c in zip(self.tables, columns, strict=True):
+            points += table.take(c)  # in the scorecard's order, as Scorecard.score adds
+        band[:] = np.maximum(np.searchsorted(self.mins, self._totals(points), "right") - 1, 0)
+
+    def _totals(self, points: np.ndarray) -> np.ndarray:
+        if self.card.method != "proportion":
+            return points
+        if not self.card.max_points:
+            return np.zeros(len(points))
+        return points / self.card.max_points
+
+    def finish(self, points, band, bad: np.ndarray | None):
+        if self.whole and self.scale != 1 or bad is not None:
+            points = points.astype(np.float64)
+            if self.whole and self.scale != 1:
+                points /= self.scale  # a power of two: exact
+        if bad is not None:
+            points[bad] = np.nan
+            band[bad] = -1
+        total = self._totals(points)
+        if bad is not None and total is not points:
+            total[bad] = np.nan
+        return points, total, band
+
+
+def _scale(tables: list[list[float]]) -> int | None:
+    """The least power of two (up to 2^10) making every point a whole number, or None."""
+    for shift in range(11):
+        scale = 1 << shift
+        if all(float(v * scale).is_integer() for t in tables for v in t):
+            return scale
+    return None
+
+
+def _compile(card: Scorecard, tables: list[list[float]], scale: int):
+    """Whole-number points as byte sums: ``buffers`` (a list of operations per uint8 sum),
+    ``terms`` ((buffer, weight) pairs: points = sum of weight x buffer), the accumulator
+    dtype, the integer cut-offs and the band every row reaches. None if it does not fit."""
+    units: dict[int, list[tuple[int, list[tuple[str, int, int]]]]] = defaultdict(list)
+    low = high = 0
+    biggest = 1  # the largest weight, which must fit the accumulator too
+    for col, table in enumerate(tables):
+        f = [int(v * scale) for v in table]
+        low, high = low + min(f), high + max(f)
+        for weight, pieces, most in _pieces(f):
+            if most > _BYTE:
+                return None
+            biggest = max(biggest, abs(weight))
+            units[weight].append((most, [(kind, col, k) for kind, k in pieces]))
+    dtype = next(
+        (
+            t
+            for t in (np.int16, np.int32)
+            if np.iinfo(t).min < min(low, -biggest) and max(high, biggest) < np.iinfo(t).max
+        ),
+        None,
+    )
+    if dtype is None:
+        return None
+    buffers, terms = [], []
+    for weight, group in units.items():
+        room = 0
+        for most, pieces in group:
+            if not buffers or terms[-1][1] != weight or room + most > _BYTE:
+                buffers.append([])
+                terms.append((len(buffers) - 1, weight))
+                room = 0
+            buffers[-1].append(pieces)
+            room += most
+    ops = [_operations(units) for units in buffers]
+    # Least integer total reaching each cut-off, worked out with the same float arithmetic as
+    # Scorecard.score (points, then points / max_points for "proportion"), by bisection.
+    total = _total_of(card, scale)
+    cuts, base = [], 0
+    for band in card.bands[1:]:
+        if total(low) >= band.min:
+            base += 1
+            continue
+        if total(high) < band.min:
+            continue
+        lo, hi = low, high  # total(lo) < min <= total(hi)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            lo, hi = (lo, mid) if total(mid) >= band.min else (mid, hi)
+        cuts.append(hi)
+    return ops, terms, np.dtype(dtype), cuts, base
+
+
+def _total_of(card: Scorecard, scale: int):
+    if card.method != "proportion":
+        return lambda v: v / scale
+    top = card.max_points
+    return (lambda v: (v / scale) / top) if top else (lambda v: 0.0)
+
+
+def _pieces(f: list[int]):
+    """An item's points by code, f(0) = 0, as (weight, pieces, largest value) units with
+    f = sum of weight x unit and every unit between 0 and its largest value. A piece is
+    ("code", 0): the code itself, ("step", k): 1 when code >= k, or ("-step", k)."""
+    width = len(f)
+    best = None
+    for slope in {0, *(f[k] - f[k - 1] for k in range(2, width))}:
+        rest = [f[c] - slope * c for c in range(width)]
+        steps = [(k, rest[k] - rest[k - 1]) for k in range(1, width) if rest[k] != rest[k - 1]]
+        cost = (slope != 0) + 2 * len(steps)
+        if best is None or cost < best[0]:
+            best = (cost, slope, steps)
+    _, slope, steps = best
+    by_size: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    if slope:
+        by_size[abs(slope)].append((1 if slope > 0 else -1, "code", 0))
+    for k, d in steps:
+        by_size[abs(d)].append((1 if d > 0 else -1, "step", k))
+    for size, signed in by_size.items():
+        values = [sum(sign * _piece(kind, k, c) for sign, kind, k in signed) for c in range(width)]
+        if min(values) >= 0:
+            yield size, _named(signed), max(values)
+        elif max(values) <= 0:
+            yield -size, _named([(-sign, kind, k) for sign, kind, k in signed]), -min(values)
+        else:  # both signs: the positive and the negative parts apart
+            for sign in (1, -1):
+                part = [(1, kind, k) for s, kind, k in signed if s == sign]
+                most = max(sum(_piece(kind, k, c) for _, kind, k in part) for c in range(width))
+                yield sign * size, _named(part), most
+
+
+def _piece(kind: str, k: int, code: int) -> int:
+    return code if kind == "code" else int(code >= k)
+
+
+def _named(signed) -> list[tuple[str, int]]:
+    """Signed pieces as operations' names, positive ones first."""
+    order = sorted(signed, key=lambda p: -p[0])
+    return [(("+" if s > 0 else "-") + kind, k) for s, kind, k in order]
+
+
+def _operations(units) -> list[tuple[str, int, int]]:
+    """The operations filling one byte sum from its units' pieces: the first positive code
+    or step sets it (two codes at once when they come first), the rest add or subtract."""
+    pieces = sorted((p for unit in units for p in unit), key=lambda p: p[0][0] != "+")
+    ops: list[tuple[str, int, int]] = []
+    i = 0
+    if not pieces or pieces[0][0][0] == "-":
+        ops.append(("zero", 0, 0))
+    elif pieces[0][0] == "+code":
+        if len(pieces) > 1 and pieces[1][0] == "+code":
+            ops.append(("add2", pieces[0][1], pieces[1][1]))
+            i = 2
+        else:
+            ops.append(("copy", pieces[0][1], 0))
+            i = 1
+    else:
+        ops.append(("step", pieces[0][1], pieces[0][2]))
+        i = 1
+    for name, col, k in pieces[i:]:
+        if name.endswith("code"):
+            ops.append(("add" if name[0] == "+" else "sub", col, 0))
+        else:
+            ops.append(("step" + name[0], col, k))
+    return ops
 
 
 def score_frame(
@@ -154,7 +457,8 @@ def score_frame(
         codes, found = plan.encode(chunk, first_row=start + 1)
         problems += found
         parts.append(plan.frame(codes, chunk.index))
-    scores = pd.concat(parts) if parts else plan.frame(np.zeros((0, len(plan.columns))), [])
+    empty = np.zeros((0, len(plan.columns)), plan.code_dtype)
+    scores = pd.concat(parts) if parts else plan.frame(empty, [])
     return BatchResult(scores, problems)
 
 
@@ -190,7 +494,8 @@ def score_csv(
             first = False
             rows += len(chunk)
     if first:  # empty input: still write a header
-        plan.frame(np.zeros((0, len(plan.columns)), np.int16), []).to_csv(out_path, index=False)
+        empty = np.zeros((0, len(plan.columns)), plan.code_dtype)
+        plan.frame(empty, []).to_csv(out_path, index=False)
     return BatchSummary(
         rows=rows,
         rows_with_problems=len({p.row for p in problems}),
