@@ -28,17 +28,21 @@ def main() -> None:
     plan = Plan(cards)
     rng = np.random.default_rng(0)
     m = len(plan.columns)
-    # Codes 1..k are the options (0 would be "not answered"); every item answered.
-    codes = np.column_stack(
-        [rng.integers(1, plan.width[c], N, dtype=np.int16) for c in plan.columns]
-    )
-    codes = np.asfortranarray(codes)  # as Plan.encode lays them out: one column per item
+    # Codes 1..k are the options (0 is "not answered"); every item answered. Laid out as
+    # Plan.encode gives them: one byte per answer, one column per item (column-major).
+    codes = np.zeros((N, m), dtype=plan.code_dtype, order="F")
+    for j, c in enumerate(plan.columns):
+        codes[:, j] = rng.integers(1, plan.width[c], N)
+    # The same with about 10% of answers missing, to show the cost does not depend on it.
+    gaps = codes.copy(order="F")
+    gaps[rng.random((N, m)) < 0.1] = 0
     weights = rng.random(m, dtype=np.float32)
     # The baseline gets its best layout (row-major and column-major both timed).
     by_rows = np.ascontiguousarray(codes, dtype=np.float32)
     by_cols = np.asfortranarray(codes, dtype=np.float32)
     matvec = min(_best(lambda: by_rows @ weights), _best(lambda: by_cols @ weights))
     core = _best(lambda: plan.score_codes(codes))
+    core_gaps = _best(lambda: plan.score_codes(gaps))
 
     strings = pd.DataFrame(
         {
@@ -55,6 +59,7 @@ def main() -> None:
     rows = [
         ("float32 matvec (1 vector, baseline)", matvec, 1.0),
         (f"points + bands, {len(cards)} scorecards, from codes", core, core / matvec),
+        ("  the same, 10% of answers missing", core_gaps, core_gaps / matvec),
         ("option values -> codes (all columns)", encode, encode / matvec),
         ("end to end from option values (object)", whole, whole / matvec),
         ("end to end from option values (categorical)", whole_cat, whole_cat / matvec),
