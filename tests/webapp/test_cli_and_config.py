@@ -180,7 +180,8 @@ def test_score_batch_scores_rows_and_reports_bad_ones(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert "Scored 2 rows" in result.output and "1 row(s) had problems" in result.output
     assert "row 2, column rw_forms" in result.output
-    scored = list(csv_module.DictReader(target.open()))
+    with target.open(newline="") as handle:
+        scored = list(csv_module.DictReader(handle))
     assert scored[0]["id"] == "R1"
     literacy = [key for key in scored[0] if key.startswith("literacy-expert")]
     assert literacy and any(scored[0][key] == "40" or scored[0][key] == "40.0" for key in literacy)
