@@ -66,6 +66,7 @@ def subject_record(case: Case) -> dict[str, Any]:
                         "headline": res.headline,
                         "reasons": res.reasons,
                         "scorecard": f"{res.scorecard_id}@{res.scorecard_version}",
+                        "superseded": _when(res.superseded_at),
                     }
                     for res in r.results
                 ],

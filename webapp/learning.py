@@ -1,20 +1,29 @@
 """The learning loop: recorded assessment outcomes -> a fitted candidate scorecard, evaluated
 beside the active one on the same data -> approved (then active) or discarded. Re-scoring old
-results is never automatic: they keep the version that produced them."""
+results is never automatic: they keep the version that produced them until a lead re-scores
+them explicitly (rescore), which keeps the old result, marked superseded, beside the new one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from models import Scorecard, scorecard_from_dict
 from questionnaires import SKIP, Questionnaire
+from screening import highest_level, score_response
 from webapp.audit import record_event
 from webapp.content_library import questionnaire_library, service_scorecards
 from webapp.extensions import db
-from webapp.records import Case, Outcome, Response, ScorecardVersion, User, utcnow
-from webapp.workflows import WorkflowError
+from webapp.records import Case, Outcome, Response, Result, ScorecardVersion, User, utcnow
+from webapp.workflows import (
+    FlagView,
+    WorkflowError,
+    latest_results,
+    propose_new_plan,
+    questionnaire_for,
+    result_row,
+)
 
 MIN_OUTCOMES = 40
 MIN_EACH = 10
@@ -200,6 +209,71 @@ def decide(version: ScorecardVersion, user: User, approve: bool) -> None:
         detail=f"{version.scorecard_id}@{version.version}",
     )
     db.session.commit()
+
+
+@dataclass(frozen=True)
+class Outdated:
+    """Results in a domain that count but were made by another scorecard version."""
+
+    card: Scorecard
+    results: list[Result]  # the active scorecard reads their questionnaire: can be re-scored
+    unreadable: int  # answers to a questionnaire version the active scorecard does not read
+
+
+def outdated_results(domain: str) -> Outdated:
+    card = active_scorecard(domain)
+    rows = db.session.scalars(
+        select(Result)
+        .join(Response)
+        .where(
+            Result.domain == domain,
+            Result.superseded_at.is_(None),
+            Response.status == "submitted",
+            or_(Result.scorecard_id != card.id, Result.scorecard_version != card.version),
+        )
+        .order_by(Result.id)
+    ).all()
+    readable = [
+        r for r in rows if f"{r.questionnaire_id}@{r.questionnaire_version}" in card.questionnaires
+    ]
+    return Outdated(card, readable, len(rows) - len(readable))
+
+
+def rescore(domain: str, user: User) -> int:
+    """Score again, with the active scorecard, every result in the domain that another version
+    made. Each old result stays (superseded); each case's flag follows the new results, a case
+    newly flagged "likely" goes to the review queue, and a changed flag proposes a new plan."""
+    outdated = outdated_results(domain)
+    cases: dict[int, Case] = {}
+    for old in outdated.results:
+        response = old.response
+        case = response.case
+        before = highest_level([FlagView(r.domain, r.flag_level) for r in latest_results(case)])
+        questionnaire = questionnaire_for(response)
+        screening = score_response(questionnaire, response.answer_map, [outdated.card])
+        (result,), (flag,) = screening.results, screening.flags
+        old.superseded_at = utcnow()
+        db.session.add(result_row(response, questionnaire, result, flag))
+        db.session.flush()
+        after = highest_level([FlagView(r.domain, r.flag_level) for r in latest_results(case)])
+        case.flag_level = after
+        if after != before:
+            if after == "likely" and case.review_state != "awaiting":
+                case.review_state = "awaiting"
+                case.review_requested_at = utcnow()
+            cases[case.id] = case
+        record_event(
+            "result.rescored",
+            case_id=case.id,
+            detail=f"{old.scorecard_id}@{old.scorecard_version} -> {outdated.card.key}",
+        )
+    for case in cases.values():
+        propose_new_plan(case)
+    record_event(
+        "scorecard.rescored", detail=f"{outdated.card.key}: {len(outdated.results)} results"
+    )
+    db.session.commit()
+    return len(outdated.results)
 
 
 def outcome_counts() -> dict[str, dict[str, int]]:

@@ -20,6 +20,8 @@ from webapp.learning import (
     fit_candidate,
     model_card,
     outcome_counts,
+    outdated_results,
+    rescore,
     training_data,
 )
 from webapp.records import ScorecardVersion
@@ -69,6 +71,7 @@ def domain(domain: str):
         card=card,
         data=data,
         versions=candidates,
+        outdated=outdated_results(domain),
         form=ConfirmForm(),
         minimum=MIN_OUTCOMES,
         minimum_each=MIN_EACH,
@@ -107,6 +110,17 @@ def decide_version(version_id: int, decision: str):
             outcome = "is now active" if decision == "approve" else "was discarded"
             flash(f"Version {version.version} {outcome}.")
     return redirect(url_for("learning.domain", domain=version.domain))
+
+
+@bp.route("/<domain>/rescore", methods=["POST"])
+@leads
+def rescore_results(domain: str):
+    """Explicit re-scoring of older results with the scorecard in use (never automatic)."""
+    _domain_or_404(domain)
+    if ConfirmForm().validate_on_submit():
+        count = rescore(domain, current_user)
+        flash(f"Re-scored {count} result{'s' if count != 1 else ''} with the scorecard in use.")
+    return redirect(url_for("learning.domain", domain=domain))
 
 
 @bp.route("/<domain>/card/<scorecard_id>/<version>.html")

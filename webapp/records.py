@@ -228,6 +228,11 @@ class Response(db.Model):
     def answer_map(self) -> dict[str, str]:
         return {answer.item_id: answer.value for answer in self.answers}
 
+    @property
+    def current_results(self) -> list[Result]:
+        """The results that count: not superseded by an explicit re-score."""
+        return [result for result in self.results if result.superseded_at is None]
+
 
 class Answer(db.Model):
     """One answer, upserted per (response, item); ``seq`` stops a stale save overwriting."""
@@ -271,6 +276,9 @@ class Result(db.Model):
     alerts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     pathway: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a lead re-scored the response with a newer scorecard version: the old result
+    # stays, with the version that produced it, but no longer counts.
+    superseded_at: Mapped[datetime | None] = mapped_column()
 
     response: Mapped[Response] = relationship(back_populates="results")
 

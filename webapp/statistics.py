@@ -83,7 +83,11 @@ def service_figures(filters: Filters) -> Figures:
             select(Result.domain, func.count(distinct(Response.case_id)))
             .join(Response, Response.id == Result.response_id)
             .join(Case, Case.id == Response.case_id)
-            .where(in_scope, Result.flag_level.in_(("possible", "likely")))
+            .where(
+                in_scope,
+                Result.superseded_at.is_(None),
+                Result.flag_level.in_(("possible", "likely")),
+            )
             .group_by(Result.domain)
         ).all()
     )

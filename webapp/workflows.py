@@ -143,30 +143,7 @@ def submit_response(response: Response, user: User | None) -> Screening:
     response.status = "submitted"
     response.submitted_at = utcnow()
     for result, flag in zip(screening.results, screening.flags, strict=True):
-        db.session.add(
-            Result(
-                response=response,
-                domain=result.domain,
-                questionnaire_id=questionnaire.id,
-                questionnaire_version=questionnaire.version,
-                scorecard_id=result.scorecard_id,
-                scorecard_version=result.scorecard_version,
-                points=result.points,
-                max_points=result.max_points,
-                total=result.total,
-                band=result.band.name,
-                band_label=result.band.label,
-                flag_level=flag.level,
-                headline=flag.headline,
-                reasons=list(flag.reasons),
-                contributions=[
-                    {"item": c.item, "answer": c.answer, "points": c.points, "summary": c.summary}
-                    for c in result.contributions
-                ],
-                alerts=[{"item": a.item, "message": a.message} for a in result.alerts],
-                pathway=flag.pathway,
-            )
-        )
+        db.session.add(result_row(response, questionnaire, result, flag))
     case = response.case
     db.session.flush()
     case.flag_level = highest_level(
@@ -184,6 +161,32 @@ def submit_response(response: Response, user: User | None) -> Screening:
     record_event("screening.submitted", case_id=case.id, detail=questionnaire.key)
     db.session.commit()
     return screening
+
+
+def result_row(response: Response, questionnaire: Questionnaire, result, flag) -> Result:
+    """The stored form of one domain's score (``screening`` result and flag)."""
+    return Result(
+        response=response,
+        domain=result.domain,
+        questionnaire_id=questionnaire.id,
+        questionnaire_version=questionnaire.version,
+        scorecard_id=result.scorecard_id,
+        scorecard_version=result.scorecard_version,
+        points=result.points,
+        max_points=result.max_points,
+        total=result.total,
+        band=result.band.name,
+        band_label=result.band.label,
+        flag_level=flag.level,
+        headline=flag.headline,
+        reasons=list(flag.reasons),
+        contributions=[
+            {"item": c.item, "answer": c.answer, "points": c.points, "summary": c.summary}
+            for c in result.contributions
+        ],
+        alerts=[{"item": a.item, "message": a.message} for a in result.alerts],
+        pathway=flag.pathway,
+    )
 
 
 def scorecard_of(result: Result):
@@ -211,7 +214,7 @@ def explanations(response: Response) -> dict[int, object]:
 
     answers = questionnaire_for(response).effective_answers(response.answer_map)
     found = {}
-    for result in response.results:
+    for result in response.current_results:
         card = scorecard_of(result)
         if card is not None:
             found[result.id] = explain(card, answers)
@@ -224,7 +227,7 @@ def latest_results(case: Case) -> list[Result]:
     for response in case.responses:
         if response.status == "submitted":
             newest[response.questionnaire_id] = response
-    return [result for response in newest.values() for result in response.results]
+    return [result for response in newest.values() for result in response.current_results]
 
 
 # --- the communication plan --------------------------------------------------------------------

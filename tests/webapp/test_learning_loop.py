@@ -146,3 +146,54 @@ def test_model_cards_of_the_active_and_the_candidate(app, client, people):
         html = response.get_data(as_text=True)
         assert "AUC" in html and 'alt="' in html
     assert client.get("/scorecards/literacy/card/nothing/9.html").status_code == 404
+
+
+def test_older_results_are_re_scored_only_when_a_lead_asks(app, client, people):
+    from screening import highest_level
+    from webapp.learning import decide
+    from webapp.records import AuditEvent
+    from webapp.workflows import FlagView, latest_results
+
+    demo(app, people, 200)
+    with app.app_context():
+        clinician = db.session.get(User, people["clinician"])
+        decide(fit_candidate("literacy", clinician), clinician, approve=True)
+        before = {
+            case.id: (case.flag_level, case.review_state)
+            for case in db.session.scalars(select(Case))
+        }
+        older = db.session.scalars(select(Result).where(Result.domain == "literacy")).all()
+        assert older and {(r.scorecard_id, r.scorecard_version) for r in older} == {
+            ("literacy-expert", "1")
+        }
+    sign_in_as(client, people["clinician_session"])
+    page = get_page(client, "/scorecards/literacy")
+    count = page.select_one("[data-testid=outdated-count]").get_text(" ", strip=True)
+    assert count.startswith(f"{len(older)} results in this domain were made by an earlier")
+    page = post_page(client, "/scorecards/literacy/rescore", {"csrf_token": csrf_token(page)})
+    assert f"Re-scored {len(older)} results with the scorecard in use." in page.get_text()
+    assert "Every result in this domain was made by the scorecard in use." in page.get_text()
+
+    with app.app_context():
+        results = db.session.scalars(select(Result).where(Result.domain == "literacy")).all()
+        kept = [r for r in results if r.superseded_at is not None]
+        new = [r for r in results if r.superseded_at is None]
+        assert len(kept) == len(new) == len(older)  # the old ones stay, on record
+        assert {(r.scorecard_id, r.scorecard_version) for r in kept} == {("literacy-expert", "1")}
+        assert {(r.scorecard_id, r.scorecard_version) for r in new} == {("literacy-fitted", "1")}
+        changed = 0
+        for case in db.session.scalars(select(Case)):
+            level = highest_level([FlagView(r.domain, r.flag_level) for r in latest_results(case)])
+            assert case.flag_level == level
+            if level != before[case.id][0]:
+                changed += 1
+                if level == "likely" and before[case.id][1] != "awaiting":
+                    assert case.review_state == "awaiting"
+        assert changed > 0  # the fitted scorecard does flag differently
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "result.rescored")
+        ).all()
+        assert len(events) == len(older) and all(e.case_id for e in events)
+    # Nothing left to re-score: a second request changes nothing.
+    page = post_page(client, "/scorecards/literacy/rescore", {"csrf_token": csrf_token(page)})
+    assert "Re-scored 0 results" in page.get_text()

@@ -67,6 +67,7 @@ EXPECTED = {
     "learning.domain": ({"clinician", "admin"}, False),
     "learning.fit": ({"clinician", "admin"}, False),
     "learning.decide_version": ({"clinician", "admin"}, False),
+    "learning.rescore_results": ({"clinician", "admin"}, False),
     "learning.card": ({"clinician", "admin"}, False),
     # The API takes tokens only (tested in test_api.py): no session opens it.
     "api.case_flags": ({"api"}, False),
