@@ -29,33 +29,33 @@ GUNICORN_ARGS = (
     if (ROOT / "gunicorn.conf.py").exists()
     else ["--workers", "4", "--threads", "2"]
 )
-ITEMS = [
-    "rw_letters",
-    "rw_read_twice",
-    "rw_lose_place",
-    "rw_read_out",
-    "rw_forms",
-    "rw_spelling",
-    "rw_notes",
-    "rw_mix_up",
-]
+# The questionnaires on the bench's link: every built-in one except the mood questions (whose
+# safety item alerts a worker) and the stated preferences.
+QUESTIONNAIRES = (
+    "reading-writing",
+    "attention-organisation",
+    "social-communication",
+    "coordination-handwriting",
+    "learning-understanding",
+    "hearing-seeing",
+)
 
 LUA = """
 local counter = 0
 local thread_id = 0
-local items = {%(items)s}
-local values = {"never", "sometimes", "often", "always"}
+local answers = {%(answers)s}
 setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
--- Each wrk thread saves its own half of the questions, like two parents' tabs, so a save is
--- refused as older (409) only when two of its connections overtake each other.
+-- Each wrk thread answers its own half of the questions in turn, like a parent's tab, so two
+-- saves of one question are never in flight together (a save that arrives after a newer one
+-- is refused with 409, as it should be, and would not be a real save).
 request = function()
   counter = counter + 1
   if wrk.method ~= "POST" then return wrk.format(nil) end
-  local half = #items / 2
+  local half = #answers / 2
+  local entry = answers[tid * half + counter %% half + 1]
   local body = string.format(
-    '{"questionnaire":"reading-writing","item":"%%s","value":"%%s","seq":%%d}',
-    items[tid * half + counter %% half + 1], values[counter %% 4 + 1],
-    %(base)d + counter * 2 + tid)
+    '{"questionnaire":"%%s","item":"%%s","value":"%%s","seq":%%d}',
+    entry[1], entry[2], entry[3][counter %% #entry[3] + 1], %(base)d + counter * 2 + tid)
   return wrk.format("POST", wrk.path, nil, body)
 end
 done = function(summary, latency, requests)
@@ -65,6 +65,24 @@ done = function(summary, latency, requests)
     errors.status, errors.connect + errors.read + errors.write + errors.timeout))
 end
 """
+
+
+def lua_answers() -> str:
+    """Every choice question of the bench's questionnaires, as Lua {questionnaire, item,
+    {values}} (an even count, so each wrk thread gets half)."""
+    from questionnaires import builtin_library
+
+    entries = [
+        (q, item.id, item.option_values)
+        for q in QUESTIONNAIRES
+        for item in builtin_library().get(q).items
+        if item.options
+    ]
+    entries = entries[: len(entries) // 2 * 2]
+    return ", ".join(
+        '{"%s", "%s", {%s}}' % (q, i, ", ".join(f'"{v}"' for v in values))  # noqa: UP031
+        for q, i, values in entries
+    )
 
 
 def free_port() -> int:
@@ -107,9 +125,7 @@ def _wrk(url: str, *, method: str, headers: dict | None, seconds: int) -> tuple[
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     # Sequence numbers from the clock in microseconds, so each run's saves are newer than the
     # last run's (the app refuses older ones with 409, as it should).
-    script.write_text(
-        LUA % {"items": ", ".join(f'"{i}"' for i in ITEMS), "base": time.time_ns() // 1000}
-    )
+    script.write_text(LUA % {"answers": lua_answers(), "base": time.time_ns() // 1000})
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "-s", str(script), url]
     for key, value in (headers or {}).items():
         command[1:1] = ["-H", f"{key}: {value}"]
@@ -131,7 +147,7 @@ def _wrk(url: str, *, method: str, headers: dict | None, seconds: int) -> tuple[
 def measure(database_uri: str | None, label: str) -> list[list]:
     app, uri = fresh_app(database_uri, SECRET_KEY=SECRET)
     client = app.test_client()
-    client.get(parent_link(app))
+    client.get(parent_link(app, QUESTIONNAIRES))
     html = client.get("/p/").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)
     first = client.post("/p/", data={"csrf_token": token, "agree": "y"}).headers["Location"]
