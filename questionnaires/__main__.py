@@ -1,5 +1,5 @@
 """Command line: ``python -m questionnaires check [PATH ...]`` and
-``python -m questionnaires fhir-score QUESTIONNAIRE.json RESPONSE.json``."""
+``python -m questionnaires fhir-score QUESTIONNAIRE.json RESPONSE.json [--value-set VS.json]``."""
 
 from __future__ import annotations
 

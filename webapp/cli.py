@@ -236,15 +236,27 @@ def register(app: Flask) -> None:
         default="imported",
         help="For FHIR JSON: the domain its answer scores count towards.",
     )
-    def import_questionnaire_command(path: Path, scorecards: tuple[Path, ...], domain: str):
-        """Check a questionnaire file (our YAML, or FHIR R4 JSON) and add it to this service's
-        library."""
+    @click.option(
+        "--value-set",
+        "value_sets",
+        multiple=True,
+        type=click.Path(exists=True, dir_okay=False, path_type=Path),
+        help="For FHIR JSON: a ValueSet (or a Bundle of ValueSets) for answerValueSet URLs; "
+        "give it more than once.",
+    )
+    def import_questionnaire_command(
+        path: Path, scorecards: tuple[Path, ...], domain: str, value_sets: tuple[Path, ...]
+    ):
+        """Check a questionnaire file (our YAML, or FHIR R4 JSON: a Questionnaire or a Bundle
+        holding one and its ValueSets) and add it to this service's library."""
         from questionnaires import ContentError
         from webapp.content_library import import_fhir, import_yaml
 
+        if value_sets and path.suffix.lower() != ".json":
+            raise click.UsageError("--value-set is for a FHIR questionnaire (a .json file)")
         try:
             if path.suffix.lower() == ".json":
-                questionnaire, notes = import_fhir(path, domain)
+                questionnaire, notes = import_fhir(path, domain, value_sets)
                 for note in notes:
                     click.echo(f"note: {note}")
                 click.echo(f"Imported {questionnaire.key} ({questionnaire.title}).")

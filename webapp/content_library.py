@@ -115,9 +115,13 @@ def import_yaml(questionnaire_path: Path, scorecard_paths: list[Path]) -> Questi
     return questionnaire
 
 
-def import_fhir(path: Path, domain: str) -> tuple[Questionnaire, list[str]]:
-    """Import a FHIR R4 Questionnaire (JSON): stored in our format, with a scorecard when its
-    answers carry scores. Returns the questionnaire and the importer's notes."""
+def import_fhir(
+    path: Path, domain: str, value_set_paths: list[Path] | tuple[Path, ...] = ()
+) -> tuple[Questionnaire, list[str]]:
+    """Import a FHIR R4 Questionnaire, or a Bundle holding one and its ValueSets (JSON): stored
+    in our format, with a scorecard when its answers carry scores. ``value_set_paths`` are
+    ValueSet (or Bundle of ValueSets) files for ``answerValueSet`` URLs. Returns the
+    questionnaire and the importer's notes."""
     import json
     import tempfile
 
@@ -125,11 +129,15 @@ def import_fhir(path: Path, domain: str) -> tuple[Questionnaire, list[str]]:
 
     from questionnaires.fhir import import_questionnaire
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise QuestionnaireError([Problem(str(path), f"not readable JSON ({exc})")]) from None
-    imported = import_questionnaire(data, source=str(path), domain=domain)
+    def read(path: Path):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise QuestionnaireError([Problem(str(path), f"not readable JSON ({exc})")]) from None
+
+    data = read(path)
+    value_sets = [(str(p), read(p)) for p in value_set_paths]
+    imported = import_questionnaire(data, source=str(path), domain=domain, value_sets=value_sets)
     q = imported.questionnaire
     with tempfile.TemporaryDirectory() as scratch:
         yaml_path = Path(scratch) / f"{q.id}-{q.version}.yaml"

@@ -1,4 +1,5 @@
-"""``python -m questionnaires fhir-score QUESTIONNAIRE.json RESPONSE.json``."""
+"""``python -m questionnaires fhir-score QUESTIONNAIRE.json RESPONSE.json
+[--value-set VS.json ...]``."""
 
 from __future__ import annotations
 
@@ -21,7 +22,10 @@ def _read(path: str):
 
 def fhir_score(args) -> int:
     try:
-        imported = import_questionnaire(_read(args.questionnaire), source=args.questionnaire)
+        value_sets = [(path, _read(path)) for path in args.value_sets or []]
+        imported = import_questionnaire(
+            _read(args.questionnaire), source=args.questionnaire, value_sets=value_sets
+        )
         response = _read(args.response)
     except SystemExit as exc:
         print(exc, file=sys.stderr)
@@ -39,6 +43,16 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "fhir-score", help="score a FHIR QuestionnaireResponse against its Questionnaire"
     )
-    parser.add_argument("questionnaire", help="the FHIR R4 Questionnaire (JSON)")
+    parser.add_argument(
+        "questionnaire", help="the FHIR R4 Questionnaire, or a Bundle holding it and ValueSets"
+    )
     parser.add_argument("response", help="the FHIR R4 QuestionnaireResponse (JSON)")
+    parser.add_argument(
+        "--value-set",
+        dest="value_sets",
+        action="append",
+        metavar="VS.json",
+        help="a ValueSet, or a Bundle of ValueSets, for answerValueSet URLs; "
+        "give it more than once",
+    )
     parser.set_defaults(handler=fhir_score)

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from questionnaires.errors import Problem, QuestionnaireError
+from questionnaires.fhir.value_sets import (
+    GivenValueSet,
+    ValueSets,
+    concepts,
+    read_value_sets,
+    split_bundle,
+)
 from questionnaires.loader import parse_questionnaire
 from questionnaires.schema import SKIP, Questionnaire
 
@@ -133,15 +140,29 @@ def _value_of(answer: Mapping) -> tuple[str | None, Any]:
 
 
 def import_questionnaire(
-    data: Any, *, source: str = "<FHIR Questionnaire>", domain: str = "imported"
+    data: Any,
+    *,
+    source: str = "<FHIR Questionnaire>",
+    domain: str = "imported",
+    value_sets: Iterable[tuple[str, Any]] = (),
 ) -> FhirImport:
-    """A FHIR R4 Questionnaire (parsed JSON) to our format. Raises QuestionnaireError with the
-    problems; returns notes for what was imported only in part."""
+    """A FHIR R4 Questionnaire, or a Bundle holding one Questionnaire and ValueSets (parsed
+    JSON), to our format. ``value_sets`` are more (file name, parsed JSON) of a ValueSet or a
+    Bundle of ValueSets, for ``answerValueSet`` canonical URLs. Raises QuestionnaireError with
+    the problems; returns notes for what was imported only in part."""
     from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
     from pydantic import ValidationError
 
-    if not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
-        raise QuestionnaireError([Problem(source, "not a FHIR Questionnaire resource")])
+    notes: list[str] = []
+    given: list[GivenValueSet] = []
+    if isinstance(data, dict) and data.get("resourceType") == "Bundle":
+        data, given = split_bundle(data, source, notes)
+    elif not isinstance(data, dict) or data.get("resourceType") != "Questionnaire":
+        raise QuestionnaireError(
+            [Problem(source, "not a FHIR Questionnaire resource (or a Bundle holding one)")]
+        )
+    for file_source, file_data in value_sets:
+        given += read_value_sets(file_data, file_source, notes)
     link_id_problems = _link_id_problems(data.get("item"), source)
     if link_id_problems:
         raise QuestionnaireError(link_id_problems)
@@ -153,17 +174,7 @@ def import_questionnaire(
         raise QuestionnaireError(
             [Problem(source, f"not valid FHIR R4: {where}: {first['msg']}")]
         ) from None
-    notes: list[str] = []
-    value_sets = {}
-    for resource in data.get("contained", []) or []:
-        if resource.get("resourceType") == "ValueSet":
-            concepts = [
-                c
-                for include in resource.get("compose", {}).get("include", [])
-                for c in include.get("concept", [])
-            ]
-            concepts += resource.get("expansion", {}).get("contains", [])
-            value_sets["#" + str(resource.get("id"))] = concepts
+    known_value_sets = ValueSets(data.get("contained", []) or [], given, notes)
     taken: set[str] = set()
     result = FhirImport(questionnaire=None, scorecard=None, notes=notes)  # type: ignore[arg-type]
     points: dict[str, dict[str, float]] = {}
@@ -215,23 +226,38 @@ def import_questionnaire(
         codes: dict[str, str] = {}
         raw_options = list(item.get("answerOption", []) or [])
         if item.get("answerValueSet"):
-            reference = item["answerValueSet"]
-            if reference in value_sets:
+            reference = str(item["answerValueSet"])
+            value_set, missing = known_value_sets.resolve(reference)
+            listed, unlisted = concepts(value_set) if value_set is not None else ([], None)
+            if value_set is not None and "|" not in reference:
+                versions = known_value_sets.versions_of(reference)
+                if len(versions) > 1:
+                    notes.append(
+                        f"item '{link_id}': answerValueSet {reference} names no version and "
+                        f"versions {', '.join(map(str, versions))} are given; the latest, "
+                        f"{value_set.get('version')}, is used"
+                    )
+            if missing or unlisted:
+                why = f"is a ValueSet that {unlisted}" if unlisted else missing
+                then = (
+                    "a terminology server would be needed to expand it"
+                    if unlisted
+                    else "its options and scores are unknown"
+                )
+                notes.append(
+                    f"item '{link_id}': answerValueSet {reference} {why}, so {then}; "
+                    "imported as a free-text item, not scored"
+                )
+                if our_type == "choice":  # a choice with no options would not load at all
+                    our_type = converted["type"] = "text"
+            else:
                 raw_options = [
                     {
                         "valueCoding": {"code": c.get("code"), "display": c.get("display")},
                         "extension": c.get("extension", []),
                     }
-                    for c in value_sets[reference]
+                    for c in listed
                 ]
-            else:
-                notes.append(
-                    f"item '{link_id}': answerValueSet {reference} is not contained "
-                    "in the Questionnaire, so its options and scores are unknown; imported "
-                    "as a free-text item, not scored"
-                )
-                if our_type == "choice":  # a choice with no options would not load at all
-                    our_type = converted["type"] = "text"
         for option in raw_options:
             code, raw = _value_of(option)
             if code is None:

@@ -14,7 +14,7 @@ from tests.questionnaires.fhir_support import FIXTURES, coding, fixture, respons
 
 BROKEN = [
     ("not-json.json", "not valid JSON (Expecting value: line 2 column 1 (char 44))"),
-    ("not-a-questionnaire.json", "not a FHIR Questionnaire resource"),
+    ("not-a-questionnaire.json", "not a FHIR Questionnaire resource (or a Bundle holding one)"),
     ("missing-linkid.json", "item 1 > item 2 ('Placeholder question 2') has no linkId"),
     ("duplicate-linkid.json", "linkId 'Q1' is used by 2 items; each item needs its own"),
 ]

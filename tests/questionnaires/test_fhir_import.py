@@ -199,8 +199,8 @@ def test_a_value_set_that_is_not_contained_is_reported_with_the_item_and_the_url
     imported = import_questionnaire(SCORES)
     assert imported.notes == [
         "item 'S5': answerValueSet http://example.org/fhir/ValueSet/placeholder-answers is "
-        "not contained in the Questionnaire, so its options and scores are unknown; imported "
-        "as a free-text item, not scored"
+        "not contained in the Questionnaire and none of the ValueSets given has that URL, so "
+        "its options and scores are unknown; imported as a free-text item, not scored"
     ]
     assert imported.questionnaire.item("s5").type == "text"
     assert "s5" not in imported.scorecard["items"]

@@ -4,6 +4,7 @@ once by workers and in the parent's journey."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -147,3 +148,110 @@ def test_a_fhir_questionnaire_is_imported_with_its_scores_and_notes(app):
         assert questionnaire_library().get("mood_shaped", "2").item("q1").hint
         card = next(c for c in service_scorecards() if c.id == "mood_shaped-fhir")
         assert card.domain == "mood" and card.max_points == 10
+
+
+FHIR_FIXTURES = Path(__file__).resolve().parents[1] / "questionnaires" / "fhir_fixtures"
+
+
+def test_a_fhir_questionnaire_with_referenced_value_sets_is_used_in_the_parent_journey(app):
+    result = run(
+        app,
+        FHIR_FIXTURES / "referenced.json",
+        "--domain",
+        "mood",
+        "--value-set",
+        FHIR_FIXTURES / "value-set-separate.json",
+        "--value-set",
+        FHIR_FIXTURES / "value-set-bundle.json",
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Imported placeholder_referenced@1 (Placeholder referenced value sets).\n"
+    )
+    with app.app_context():
+        team = create_team()
+        case_id = create_case(team=team).id
+
+    link = app.test_cli_runner().invoke(
+        args=["invite-link", str(case_id), "placeholder_referenced"]
+    )
+    parent = app.test_client()
+    parent.get(link.output.strip().removeprefix("http://127.0.0.1:5000"))
+    page = get_page(parent, "/p/")
+    url = parent.post("/p/", data={"csrf_token": csrf_token(page), "agree": "y"}).headers[
+        "Location"
+    ]
+    page = get_page(parent, url)
+    assert "Placeholder question one" in page.get_text()
+    radios = page.select("input[name=answer]")
+    assert [r["value"] for r in radios] == ["s0", "s1", "s2", "skip"]  # skip: rather not say
+    labels = [page.select_one(f"label[for={r['id']}]").get_text(strip=True) for r in radios[:3]]
+    assert labels == ["Placeholder not at all", "Placeholder a little", "Placeholder a lot"]
+    url = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "s1"}).headers[
+        "Location"
+    ]
+    page = get_page(parent, url)
+    assert [r["value"] for r in page.select("input[name=answer]")] == ["n", "y", "skip"]
+    assert "Placeholder yes" in page.get_text()
+    url = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "y"}).headers["Location"]
+    page = get_page(parent, url)
+    parent.post(url, data={"csrf_token": csrf_token(page)})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from webapp.records import Result
+
+        result = db.session.scalars(
+            select(Result).where(Result.scorecard_id == "placeholder_referenced-fhir")
+        ).one()
+        assert (result.points, result.max_points, result.domain) == (6, 7, "mood")
+
+
+def test_a_fhir_bundle_is_imported_with_notes_for_what_it_cannot_resolve(app):
+    result = run(app, FHIR_FIXTURES / "bundle.json")
+    assert result.exit_code == 0, result.output
+    assert "Imported placeholder_bundle@1" in result.output
+    assert (
+        "note: item 'B3': answerValueSet http://example.org/fhir/ValueSet/placeholder-nowhere "
+        "is not contained in the Questionnaire and none of the ValueSets given has that URL"
+    ) in result.output
+    assert (
+        "note: item 'B4': answerValueSet http://example.org/fhir/ValueSet/"
+        "placeholder-whole-system is a ValueSet that includes every code of the system "
+        "urn:placeholder:whole-system without listing them"
+    ) in result.output
+    with app.app_context():
+        from webapp.content_library import questionnaire_library, service_scorecards
+
+        q = questionnaire_library().get("placeholder_bundle", "1")
+        assert q.item("b2").option_values == ("m0", "m1", "m2")
+        assert q.item("b5").type == "text"
+        card = next(c for c in service_scorecards() if c.id == "placeholder_bundle-fhir")
+        assert card.max_points == 3 + 4.5
+
+
+def test_bad_value_set_options_are_refused_without_a_traceback(app, files, tmp_path):
+    referenced = FHIR_FIXTURES / "referenced.json"
+    result = run(app, referenced, "--value-set", tmp_path / "missing.json")
+    assert result.exit_code == 2 and "does not exist" in result.output
+    questionnaire, _scorecard = files
+    separate = FHIR_FIXTURES / "value-set-separate.json"
+    result = run(app, questionnaire, "--value-set", separate)
+    assert result.exit_code == 2
+    assert "--value-set is for a FHIR questionnaire" in result.output
+    not_json = FHIR_FIXTURES / "not-json.json"
+    result = run(app, referenced, "--value-set", not_json)
+    assert result.exit_code == 1
+    assert f"{not_json}: not readable JSON" in result.output
+    changed = tmp_path / "changed.json"
+    changed.write_text(separate.read_text().replace("Placeholder a lot", "Placeholder changed"))
+    result = run(app, referenced, "--value-set", separate, "--value-set", changed)
+    assert result.exit_code == 1
+    assert "the file was not imported" in result.output
+    assert (
+        "ValueSet http://example.org/fhir/ValueSet/placeholder-separate is given twice with "
+        f"different content: in {separate} and in {changed}"
+    ) in result.output
+    assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    imported = tmp_path / "imported" / "questionnaires"
+    assert not imported.exists() or not list(imported.iterdir())
