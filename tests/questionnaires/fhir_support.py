@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from tests.questionnaires.command_line import run
+
+__all__ = ["FIXTURES", "coding", "fixture", "response", "run"]
+
 FIXTURES = Path(__file__).parent / "fhir_fixtures"
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def fixture(name: str) -> dict:
@@ -29,14 +30,3 @@ def response(*answers, total=None, group="g1"):
 
 def coding(code):
     return {"valueCoding": {"code": code}}
-
-
-def run(*args):
-    """``python -m questionnaires ...`` as a user runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "questionnaires", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )

@@ -208,15 +208,20 @@ def test_export_then_import_gives_the_same_items_options_gates_and_points(questi
         }
 
 
+def exported_response(questionnaire, card, answers) -> dict:
+    """The answers as a FHIR QuestionnaireResponse, booleans the scorecard scores as codes."""
+    scored_booleans = {
+        i for i in (card.points if card else {}) if questionnaire.item(i).type == "boolean"
+    }
+    return export_response(questionnaire, answers, scored_booleans=scored_booleans)
+
+
 @pytest.mark.parametrize("pattern", list(PATTERNS))
 @pytest.mark.parametrize(("questionnaire", "card"), list(cases()))
 def test_the_round_trip_scores_every_answer_pattern_the_same(questionnaire, card, pattern):
     _exported, back = round_trip(questionnaire, card)
     answers = PATTERNS[pattern](questionnaire.items)
-    scored_booleans = {
-        i for i in (card.points if card else {}) if questionnaire.item(i).type == "boolean"
-    }
-    fhir_response = export_response(questionnaire, answers, scored_booleans=scored_booleans)
+    fhir_response = exported_response(questionnaire, card, answers)
     QuestionnaireResponse.model_validate(fhir_response)
     fhir_result = score_fhir_response(back, json.loads(json.dumps(fhir_response)))
     assert fhir_result["problems"] == []
@@ -305,10 +310,7 @@ def fhir_enabled(resource: dict, response: dict) -> list[str]:
 def test_exported_gates_mean_the_same_in_fhir(questionnaire, card, pattern):
     exported, _back = round_trip(questionnaire, card)
     answers = PATTERNS[pattern](questionnaire.items)
-    scored_booleans = {
-        i for i in (card.points if card else {}) if questionnaire.item(i).type == "boolean"
-    }
-    fhir_response = export_response(questionnaire, answers, scored_booleans=scored_booleans)
+    fhir_response = exported_response(questionnaire, card, answers)
     assert fhir_enabled(exported, fhir_response) == [
         i.id for i in questionnaire.enabled_items(answers)
     ]

@@ -64,6 +64,17 @@ def run(app, *args):
     return app.test_cli_runner().invoke(args=["import-questionnaire", *map(str, args)])
 
 
+def parent_at_first_question(app, case_id: int, questionnaire_id: str):
+    """A parent who opened a fresh link (from `flask invite-link`) and agreed to start: their
+    client and the first question's address."""
+    link = app.test_cli_runner().invoke(args=["invite-link", str(case_id), questionnaire_id])
+    parent = app.test_client()
+    parent.get(link.output.strip().removeprefix("http://127.0.0.1:5000"))
+    page = get_page(parent, "/p/")
+    agreed = parent.post("/p/", data={"csrf_token": csrf_token(page), "agree": "y"})
+    return parent, agreed.headers["Location"]
+
+
 def test_an_imported_questionnaire_is_used_by_workers_and_parents(app, files):
     questionnaire, scorecard = files
     result = run(app, questionnaire, "--scorecard", scorecard)
@@ -78,13 +89,7 @@ def test_an_imported_questionnaire_is_used_by_workers_and_parents(app, files):
     page = get_page(client, f"/cases/{case_id}/screenings/new")
     assert page.select_one("input[value=local-sleep]") is not None
 
-    link = app.test_cli_runner().invoke(args=["invite-link", str(case_id), "local-sleep"])
-    parent = app.test_client()
-    parent.get(link.output.strip().removeprefix("http://127.0.0.1:5000"))
-    page = get_page(parent, "/p/")
-    url = parent.post("/p/", data={"csrf_token": csrf_token(page), "agree": "y"}).headers[
-        "Location"
-    ]
+    parent, url = parent_at_first_question(app, case_id, "local-sleep")
     page = get_page(parent, url)
     url = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "yes"}).headers[
         "Location"
@@ -172,15 +177,7 @@ def test_a_fhir_questionnaire_with_referenced_value_sets_is_used_in_the_parent_j
         team = create_team()
         case_id = create_case(team=team).id
 
-    link = app.test_cli_runner().invoke(
-        args=["invite-link", str(case_id), "placeholder_referenced"]
-    )
-    parent = app.test_client()
-    parent.get(link.output.strip().removeprefix("http://127.0.0.1:5000"))
-    page = get_page(parent, "/p/")
-    url = parent.post("/p/", data={"csrf_token": csrf_token(page), "agree": "y"}).headers[
-        "Location"
-    ]
+    parent, url = parent_at_first_question(app, case_id, "placeholder_referenced")
     page = get_page(parent, url)
     assert "Placeholder question one" in page.get_text()
     radios = page.select("input[name=answer]")
