@@ -42,6 +42,16 @@ class Team(db.Model):
     __tablename__ = "team"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # The number a parent can call, shown on their pages and in every message they get.
+    phone: Mapped[str | None] = mapped_column(String(40))
+    # The team's shared inbox: safety alerts go here as well as to the case's worker.
+    duty_email: Mapped[str | None] = mapped_column(String(254))
+    # Who an unacknowledged safety alert escalates to.
+    lead_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", use_alter=True, name="fk_team_lead_id_user_account")
+    )
+
+    lead: Mapped[User | None] = relationship(foreign_keys=[lead_id])
 
 
 class User(db.Model):
@@ -62,7 +72,7 @@ class User(db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    team: Mapped[Team | None] = relationship()
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
 
     # Flask-Login protocol
     @property
