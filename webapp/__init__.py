@@ -6,6 +6,7 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from webapp.answering import register_template_helpers
 from webapp.assets import init_assets
 from webapp.config import INSTANCE_DIR, load_config
 from webapp.database import (
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     WTFormsHelpers(app)
+    register_template_helpers(app)
     init_assets(app)
     compress.init_app(app)
 

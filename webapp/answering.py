@@ -1,47 +1,105 @@
 """One form for one question, shared by the worker's and the parent's pages: radios for items
-with options, a text box for text and number items, and "I'd rather not say" on every item."""
+with options, a text box for text and number items, and "I'd rather not say" on every item.
+
+What counts as an answer is decided once, in ``questionnaires.answers.check_answer``: the page
+post and the page script's autosave use the same rule, and each audience words the problem its
+own way (``messages``: the parent's easy read, the worker's GOV.UK style)."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
+from flask_babel import gettext
 from flask_wtf import FlaskForm
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from questionnaires import SKIP, Item
+from questionnaires.answers import AnswerProblem, check_answer
 
-MAX_TEXT = 500
+# The keys every ``messages`` table needs. The range messages may use %(minimum)s and
+# %(maximum)s; the others are used as they are.
+MESSAGE_KEYS = (
+    "choose",
+    "enter",
+    "not_a_choice",
+    "too_long",
+    "number",
+    "decimal",
+    "whole",
+    "between",
+    "at_least",
+    "at_most",
+    "bigger",
+    "smaller",
+)
+
+
+def _bound(value: float) -> str:
+    return f"{value:,.10g}"
+
+
+def describe(problem: AnswerProblem, item: Item, messages: Mapping[str, object]) -> str:
+    """The audience's words for what is wrong with an answer to ``item``."""
+    kind = problem.kind
+    if kind == "missing":
+        return str(messages["choose" if item.options else "enter"])
+    if kind in ("not_a_choice", "too_long"):
+        return str(messages[kind])
+    if kind == "not_a_number":
+        return str(messages["decimal" if item.type == "decimal" else "number"])
+    if kind == "not_whole":
+        return str(messages["whole"])
+    low, high = problem.minimum, problem.maximum
+    if low is not None and high is not None:
+        key = "between"
+    elif kind == "too_small":
+        key = "at_least" if low is not None else "bigger"
+    else:
+        key = "at_most" if high is not None else "smaller"
+    if key in ("bigger", "smaller"):
+        return str(messages[key])
+    return str(messages[key]) % {
+        "minimum": _bound(low) if low is not None else "",
+        "maximum": _bound(high) if high is not None else "",
+    }
 
 
 class SkippableRadioField(RadioField):
-    """Radios where no choice is fine when the person pressed "I'd rather not say", and a
-    missing choice is reported by our own clear message, not "Not a valid choice"."""
+    """Radios whose choice is checked by ``check_answer`` (with the audience's own words), not
+    by WTForms' "Not a valid choice"."""
 
     def pre_validate(self, form):
-        if form.skip.data or self.data is None:
-            return
-        super().pre_validate(form)
+        return
 
 
 class AnswerForm(FlaskForm):
     skip = SubmitField()
+    #: the value to store once the form has validated (``check_answer``'s result)
+    checked: str | None = None
 
     def answer_value(self) -> str:
-        """The value to save: the option, the typed text, or SKIP."""
+        """The value to save: the option, the typed text or number, or SKIP."""
         if self.skip.data:
             return SKIP
-        return " ".join(str(self.answer.data).split())
+        assert self.checked is not None, "answer_value() before the form validated"
+        return self.checked
 
 
-def answer_form(item: Item, *, skip_label: str, messages: dict[str, str]) -> AnswerForm:
-    """Build the form for ``item``. ``messages`` holds the (translated) error messages:
-    choose, enter, number, too_long."""
+def answer_form(item: Item, *, skip_label: str, messages: Mapping[str, object]) -> AnswerForm:
+    """The form for ``item``; ``messages`` holds the audience's words for every MESSAGE_KEYS."""
+    missing = [key for key in MESSAGE_KEYS if key not in messages]
+    assert not missing, f"messages lacks {missing}"
 
-    def required(form, field):
+    def checked(form, field):
         if form.skip.data:
             return
-        if field.data in (None, "") or (isinstance(field.data, str) and not field.data.strip()):
-            raise ValidationError(messages["choose" if item.options else "enter"])
+        result = check_answer(item, field.data)
+        if isinstance(result, AnswerProblem):
+            raise ValidationError(describe(result, item, messages))
+        form.checked = result
 
     class Form(AnswerForm):
         pass
@@ -50,25 +108,37 @@ def answer_form(item: Item, *, skip_label: str, messages: dict[str, str]) -> Ans
         Form.answer = SkippableRadioField(
             choices=[SelectChoice(o.value, o.label) for o in item.options]
             + [SelectChoice(SKIP, skip_label)],
-            validators=[required],
-            validate_choice=True,
+            validators=[checked],
         )
     else:
-
-        def number(form, field):
-            if form.skip.data or item.type not in ("integer", "decimal"):
-                return
-            try:
-                value = int(field.data) if item.type == "integer" else float(field.data)
-            except (TypeError, ValueError):
-                raise ValidationError(messages["number"]) from None
-            if (item.minimum is not None and value < item.minimum) or (
-                item.maximum is not None and value > item.maximum
-            ):
-                raise ValidationError(messages["number"])
-
-        # No Optional(): it would clear the "required" error on an empty answer.
-        Form.answer = StringField(
-            validators=[required, number, Length(max=MAX_TEXT, message=messages["too_long"])]
-        )
+        Form.answer = StringField(validators=[checked])
     return Form()
+
+
+def content_text(text: str | None) -> str | None:
+    """Our questionnaire content in the page's language. Content is passed to gettext as a
+    key with no formatting, so a "%" in a prompt (ours or an imported questionnaire's) is
+    shown as it is; the result is plain text, escaped by the template like any other."""
+    return gettext(text) if text else text
+
+
+def answer_text(item: Item, value: str | None) -> str:
+    """An answer as its page shows it: our option's words translated, the parent's own words
+    exactly as they typed them."""
+    if value is None:
+        return gettext("Not answered")
+    if value == SKIP:
+        return gettext("I'd rather not say")
+    option = item.option(value)
+    return gettext(option.label) if option is not None else value
+
+
+def tel_href(number: str) -> str:
+    """A tap-to-call link for a phone number written for people ("020 7946 0000")."""
+    return "tel:" + re.sub(r"[^\d+]", "", number)
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["content"] = content_text
+    app.jinja_env.filters["tel"] = tel_href
+    app.jinja_env.globals["answer_text"] = answer_text

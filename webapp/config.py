@@ -39,6 +39,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "SERVICE_NAME": os.environ.get("SERVICE_NAME", "Screening and support"),
         "ORGANISATION_NAME": os.environ.get("ORGANISATION_NAME", "Children's services"),
+        # A number any parent can call, for when we cannot tell which team is theirs (a
+        # mistyped link). Each team's own number is kept on the team.
+        "ORGANISATION_PHONE": os.environ.get("ORGANISATION_PHONE", ""),
         "PLAN_REVIEW_MONTHS": int(os.environ.get("PLAN_REVIEW_MONTHS", "6")),
         # Parents' private links: how long they stay open, and the address they start with.
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),

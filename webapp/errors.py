@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from webapp.audit import record_event
@@ -42,8 +42,17 @@ def render_error(status: int, reference: str | None = None):
 
 def register(app: Flask) -> None:
     for status in MESSAGES:
-        if status != 500:
+        if status not in (404, 500):
             app.register_error_handler(status, lambda exc, s=status: render_error(s))
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        # A parent who mistyped part of their link gets a kind page that says who to call.
+        if request.path.startswith("/p/"):
+            from webapp.parent import link_problem
+
+            return link_problem(404)
+        return render_error(404)
 
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):

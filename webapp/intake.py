@@ -44,9 +44,11 @@ from webapp.workflows import (
     editable_plan,
     explanations,
     first_unanswered,
+    journey_steps,
     latest_results,
     next_page,
     pages,
+    parent_contact,
     previous_page,
     questionnaire_for,
     remove_adjustment,
@@ -76,8 +78,16 @@ CASES_PER_PAGE = 50
 WORKER_MESSAGES = {
     "choose": "Select an answer, or I'd rather not say",
     "enter": "Enter an answer, or choose I'd rather not say",
-    "number": "Enter a number",
+    "not_a_choice": "Select one of the answers shown",
     "too_long": "Answer must be 500 characters or fewer",
+    "number": "Enter a number, like 3",
+    "decimal": "Enter a number, like 2.5",
+    "whole": "Enter a whole number, like 3",
+    "between": "Enter a number between %(minimum)s and %(maximum)s",
+    "at_least": "Enter a number that is %(minimum)s or more",
+    "at_most": "Enter a number that is %(maximum)s or less",
+    "bigger": "Enter a bigger number",
+    "smaller": "Enter a smaller number",
 }
 STATUS_FILTERS = {
     "not-screened": ("Not screened yet", Case.flag_level.is_(None)),
@@ -208,10 +218,11 @@ def question(case_id: int, response_id: int, item_id: str):
         return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
     questionnaire = questionnaire_for(response)
     answers = response.answer_map
-    asked = pages(questionnaire, answers)
-    item = next((i for i in asked if i.id == item_id), None)
-    if item is None:
+    steps = journey_steps([(questionnaire, answers)])
+    step = next((s for s in steps if s.item.id == item_id), None)
+    if step is None:
         abort(404)
+    item = step.item
     form = answer_form(item, skip_label="I'd rather not say", messages=WORKER_MESSAGES)
     if request.method == "GET" and item.id in answers and answers[item.id] != SKIP:
         form.answer.data = answers[item.id]
@@ -234,17 +245,15 @@ def question(case_id: int, response_id: int, item_id: str):
         if previous
         else url_for("intake.case", case_id=case.id)
     )
-    position = [i.id for i in asked].index(item.id) + 1
     return render_template(
         "intake/question.html",
         case=case,
         response=response,
         item=item,
+        step=step,
         form=form,
         questionnaire=questionnaire,
         back=back,
-        position=position,
-        count=len(asked),
     )
 
 
@@ -409,4 +418,5 @@ def plan_pdf(case_id: int, version: str):
         case=case,
         plan=plan,
         ais_names=AIS_CATEGORY_NAMES,
+        contact=parent_contact(case),
     )

@@ -1,10 +1,12 @@
 """The parent's journey through a private link: a start page with consent, one question per
 page, answers saved as they go (also as JSON from the page script), check answers, and a
-confirmation saying what happens next. Every word a parent sees goes through gettext."""
+confirmation saying what happens next. Every word of ours that a parent sees goes through
+gettext; a parent's own answers never do (they are data: a "%" or markup is shown as typed)."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import (
@@ -27,8 +29,9 @@ from wtforms import BooleanField, RadioField, SubmitField
 from wtforms.validators import DataRequired
 
 from questionnaires import SKIP, Item, Questionnaire
+from questionnaires.answers import AnswerProblem, check_answer
 from screening import alerts_for_answer
-from webapp.answering import answer_form
+from webapp.answering import answer_form, describe
 from webapp.audit import record_event
 from webapp.content_library import service_scorecards
 from webapp.database import begin_writing, reads_only, writes_late
@@ -39,17 +42,35 @@ from webapp.page_cache import render_once
 from webapp.records import Case, Invitation, utcnow
 from webapp.security import public
 from webapp.workflows import (
+    Step,
     WorkflowError,
     asked_for,
     first_unanswered,
+    journey_steps,
     locked,
-    pages,
+    parent_contact,
     save_answer,
     submit_response,
 )
 
 bp = Blueprint("parent", __name__, url_prefix="/p")
 SESSION_KEY = "parent_invitation"
+
+# What a parent reads when an answer cannot be used, for every problem check_answer finds.
+PARENT_MESSAGES = {
+    "choose": _l("Choose an answer. You can choose I'd rather not say."),
+    "enter": _l("Type an answer. Or choose I'd rather not say."),
+    "not_a_choice": _l("Choose one of the answers on the page."),
+    "too_long": _l("Your answer is too long. Use 500 letters or fewer."),
+    "number": _l("Type a number, like 3."),
+    "decimal": _l("Type a number, like 2.5."),
+    "whole": _l("Type a whole number, like 3."),
+    "between": _l("Type a number from %(minimum)s to %(maximum)s."),
+    "at_least": _l("Type a number of %(minimum)s or more."),
+    "at_most": _l("Type a number of %(maximum)s or less."),
+    "bigger": _l("Type a bigger number."),
+    "smaller": _l("Type a smaller number."),
+}
 
 DISPLAY_OPTIONS = {
     "text": (("standard", _l("Standard")), ("large", _l("Large")), ("larger", _l("Very large"))),
@@ -114,29 +135,58 @@ def parent_required(view):
         if invitation is None:
             begin_writing()
             record_event("parent.no_session", outcome="denied")
-            abort(403)
+            return link_problem(403)
         state = invitation.state(utcnow())
         if state == "submitted" and view.__name__ != "done":
-            return render_template("parent/closed.html", invitation=invitation, submitted=True), 410
+            return closed_page(invitation, submitted=True)
         if state in ("revoked", "expired"):
             session.pop(SESSION_KEY, None)
-            return render_template(
-                "parent/closed.html", invitation=invitation, submitted=False
-            ), 410
+            return closed_page(invitation, submitted=False)
         return view(invitation, *args, **kwargs)
 
     wrapped.required_roles = ("parent",)
     return wrapped
 
 
-def journey(invitation: Invitation) -> list[tuple[Questionnaire, Item]]:
+@dataclass(frozen=True)
+class AnswerSet:
+    """One questionnaire's answers as check-your-answers shows them."""
+
+    questionnaire: Questionnaire
+    asked: list[Item]
+    answers: dict[str, str]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for item in self.asked if item.id in self.answers)
+
+    @property
+    def skipped(self) -> int:
+        return sum(1 for item in self.asked if self.answers.get(item.id) == SKIP)
+
+
+def journey(invitation: Invitation) -> list[Step]:
     """Every page the parent is asked, across the questionnaires of the link, in order."""
     responses = responses_of(invitation)
-    return [
-        (questionnaire, item)
-        for questionnaire in questionnaires_of(invitation)
-        for item in pages(questionnaire, responses[questionnaire.id].answer_map)
-    ]
+    return journey_steps([(q, responses[q.id].answer_map) for q in questionnaires_of(invitation)])
+
+
+def link_problem(status: int):
+    """A kind page for a link that does not work (mistyped, or no link opened yet): what to do
+    and who to contact, never a bare error."""
+    g.parent_page = True
+    return render_template(
+        "parent/link_problem.html", phone=current_app.config["ORGANISATION_PHONE"]
+    ), status
+
+
+def closed_page(invitation: Invitation, *, submitted: bool):
+    return render_template(
+        "parent/closed.html",
+        invitation=invitation,
+        submitted=submitted,
+        contact=parent_contact(invitation.case, invitation),
+    ), 410
 
 
 def first_open_page(invitation: Invitation):
@@ -161,12 +211,10 @@ def open_link(token: str):
     invitation = find_invitation(token)
     if invitation is None:
         record_event("parent.bad_link", outcome="denied")
-        abort(404)
+        return link_problem(404)
     state = invitation.state(utcnow())
     if state != "open":
-        return render_template(
-            "parent/closed.html", invitation=invitation, submitted=state == "submitted"
-        ), 410
+        return closed_page(invitation, submitted=state == "submitted")
     session.clear()
     session[SESSION_KEY] = invitation.id
     if invitation.first_used_at is None:
@@ -200,6 +248,7 @@ def start(invitation: Invitation):
         questionnaires=questionnaires,
         minutes=minutes,
         invitation=invitation,
+        contact=parent_contact(invitation.case, invitation),
     )
 
 
@@ -211,32 +260,31 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         return redirect(url_for("parent.start"))
     steps = journey(invitation)
     position = next(
-        (n for n, (q, i) in enumerate(steps) if q.id == questionnaire_id and i.id == item_id), None
+        (
+            n
+            for n, step in enumerate(steps)
+            if step.questionnaire.id == questionnaire_id and step.item.id == item_id
+        ),
+        None,
     )
     if position is None:
         abort(404)
-    questionnaire, item = steps[position]
+    step = steps[position]
+    questionnaire, item = step.questionnaire, step.item
     response = responses_of(invitation)[questionnaire.id]
+    before = steps[position - 1] if position else None
     back = (
         url_for(
             "parent.question",
-            questionnaire_id=steps[position - 1][0].id,
-            item_id=steps[position - 1][1].id,
+            questionnaire_id=before.questionnaire.id,
+            item_id=before.item.id,
         )
-        if position
+        if before
         else url_for("parent.start", again=1)
     )
 
     def render(form):
-        return render_template(
-            "parent/question.html",
-            form=form,
-            item=item,
-            questionnaire=questionnaire,
-            position=position + 1,
-            count=len(steps),
-            back=back,
-        )
+        return render_template("parent/question.html", form=form, step=step, item=item, back=back)
 
     if request.method == "POST":
         form = _question_form(item)
@@ -251,24 +299,15 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         return redirect(_next_url(invitation, questionnaire, item))
     saved = response.answer_map.get(item.id)
     shown = None if saved == SKIP else saved
-    key = (questionnaire.key, item.id, position, len(steps), back, shown)
+    page = (*step.page_key, step.intro, back)
     # The form is built only when the page is rendered: a stored page needs none.
     return render_once(
-        (*key, display_classes(invitation)), lambda: render(_question_form(item, shown))
+        (page, shown, display_classes(invitation)), lambda: render(_question_form(item, shown))
     )
 
 
 def _question_form(item: Item, shown: str | None = None):
-    form = answer_form(
-        item,
-        skip_label=_("I'd rather not say"),
-        messages={
-            "choose": _("Choose an answer. You can choose I'd rather not say."),
-            "enter": _("Type an answer. Or choose I'd rather not say."),
-            "number": _("Type a number, like 3."),
-            "too_long": _("Your answer is too long. Use 500 letters or fewer."),
-        },
-    )
+    form = answer_form(item, skip_label=_("I'd rather not say"), messages=PARENT_MESSAGES)
     if shown is not None:
         form.answer.data = shown
     return form
@@ -276,11 +315,15 @@ def _question_form(item: Item, shown: str | None = None):
 
 def _next_url(invitation: Invitation, questionnaire: Questionnaire, item: Item) -> str:
     steps = journey(invitation)
-    keys = [(q.id, i.id) for q, i in steps]
+    keys = [(step.questionnaire.id, step.item.id) for step in steps]
     here = keys.index((questionnaire.id, item.id)) if (questionnaire.id, item.id) in keys else -1
     if 0 <= here < len(steps) - 1:
-        nq, ni = steps[here + 1]
-        return url_for("parent.question", questionnaire_id=nq.id, item_id=ni.id)
+        following = steps[here + 1]
+        return url_for(
+            "parent.question",
+            questionnaire_id=following.questionnaire.id,
+            item_id=following.item.id,
+        )
     return url_for("parent.check")
 
 
@@ -319,14 +362,17 @@ def save(invitation: Invitation):
     )
     if questionnaire is None or invitation.consent_at is None:
         return jsonify(error="Unknown questionnaire."), 400
-    item_id, value, seq = body.get("item"), body.get("value"), body.get("seq")
+    item_id, raw, seq = body.get("item"), body.get("value"), body.get("seq")
     asked = {i.id: i for i in questionnaire.items}
     if not isinstance(item_id, str) or item_id not in asked:
         return jsonify(error="Unknown question."), 400
-    if not isinstance(value, str) or value not in (*asked[item_id].option_values, SKIP):
-        return jsonify(error="That answer is not one of the choices."), 400
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 <= seq < 2**53:
         return jsonify(error="seq must be a whole number from 0 to 2^53."), 400
+    # The same rule as the page's own post, in the same words: the page script shows them.
+    value = check_answer(asked[item_id], raw)
+    if isinstance(value, AnswerProblem):
+        message = describe(value, asked[item_id], PARENT_MESSAGES)
+        return jsonify(error=message, problem=value.kind), 400
     response = responses_of(invitation)[questionnaire.id]
     alert = bool(alerts_for_answer(questionnaire, item_id, value, service_scorecards()))
     case_id = invitation.case_id
@@ -349,8 +395,13 @@ def check(invitation: Invitation):
     if invitation.consent_at is None:
         return redirect(url_for("parent.start"))
     responses = responses_of(invitation)
+    steps = journey(invitation)
     sections = [
-        (q, pages(q, responses[q.id].answer_map), responses[q.id].answer_map)
+        AnswerSet(
+            q,
+            [step.item for step in steps if step.questionnaire.id == q.id],
+            responses[q.id].answer_map,
+        )
         for q in questionnaires_of(invitation)
     ]
     missing = first_open_page(invitation)
@@ -381,11 +432,16 @@ def check(invitation: Invitation):
 def done(invitation: Invitation):
     responses = responses_of(invitation)
     preferences = [
-        label
+        asked
         for questionnaire in questionnaires_of(invitation)
-        for label in asked_for(questionnaire, responses[questionnaire.id].answer_map)
+        for asked in asked_for(questionnaire, responses[questionnaire.id].answer_map)
     ]
-    return render_template("parent/done.html", preferences=preferences, invitation=invitation)
+    return render_template(
+        "parent/done.html",
+        preferences=preferences,
+        invitation=invitation,
+        contact=parent_contact(invitation.case, invitation),
+    )
 
 
 @bp.route("/save-for-later")

@@ -122,6 +122,7 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     responses: Mapped[list[Response]] = relationship(
         back_populates="case", order_by="Response.created_at", cascade="all, delete-orphan"
     )
@@ -191,6 +192,7 @@ class Invitation(db.Model):
     display: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
     case: Mapped[Case] = relationship(back_populates="invitations")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     responses: Mapped[list[Response]] = relationship(
         back_populates="invitation", order_by="Response.id"
     )

@@ -90,6 +90,57 @@ def previous_page(questionnaire: Questionnaire, answers: dict[str, str], item_id
     return None
 
 
+@dataclass(frozen=True)
+class Step:
+    """One question page of a journey, with what its page shows around the question.
+
+    ``number`` counts only the questions everyone is asked: a follow-up question (one behind a
+    gate) shares the number of the question before it, so the count never jumps when an answer
+    opens one. ``intro`` is the section's introduction (its time frame, or a word of warning),
+    shown on the first question of the section that the person is asked."""
+
+    questionnaire: Questionnaire
+    item: Item
+    number: int
+    total: int
+    follow_up: bool
+    intro: str | None
+
+    @property
+    def page_key(self) -> tuple:
+        return (self.questionnaire.key, self.item.id, self.number, self.total, self.follow_up)
+
+
+def journey_steps(asked: list[tuple[Questionnaire, dict[str, str]]]) -> list[Step]:
+    """The question pages of one or more questionnaires (each with its answers so far), in
+    order, numbered for the progress count."""
+    total = sum(1 for q, _answers in asked for item in q.iter_items() if not item.enable_when)
+    steps: list[Step] = []
+    number = 0
+    for questionnaire, answers in asked:
+        shown = {item.id for item in pages(questionnaire, answers)}
+        for section in questionnaire.sections:
+            intro = section.intro
+            for item in section.items:
+                if item.id not in shown:
+                    continue
+                follow_up = bool(item.enable_when)
+                if not follow_up:
+                    number += 1
+                steps.append(
+                    Step(
+                        questionnaire,
+                        item,
+                        max(number, 1),
+                        max(total, 1),
+                        follow_up,
+                        intro,
+                    )
+                )
+                intro = None
+    return steps
+
+
 def first_unanswered(questionnaire: Questionnaire, answers: dict[str, str]) -> Item | None:
     return next((i for i in pages(questionnaire, answers) if i.id not in answers), None)
 
@@ -262,22 +313,49 @@ def stated_preferences(case: Case) -> list[str]:
     return preferences
 
 
-def asked_for(questionnaire: Questionnaire, answers: dict[str, str]) -> list[str]:
+@dataclass(frozen=True)
+class AskedFor:
+    """One thing a parent asked for, with the question it answers. ``typed`` says the answer
+    is the parent's own words (data, shown as typed) rather than one of our options."""
+
+    question: str
+    answer: str
+    typed: bool
+
+
+def asked_for(questionnaire: Questionnaire, answers: dict[str, str]) -> list[AskedFor]:
     """The answers of a preferences questionnaire that ask for something, as the parent saw
     them (for the parent's confirmation page and the worker's result page)."""
     if questionnaire.kind != "preferences":
         return []
-    labels = []
+    found = []
     for item in questionnaire.enabled_items(answers):
         answer = answers.get(item.id)
         if answer is None or answer == SKIP:
             continue
         option = item.option(answer)
-        if option is None or option.meta:
-            labels.append(
-                f"{item.summary or item.prompt}: {answer}" if option is None else option.label
-            )
-    return labels
+        if option is None:
+            found.append(AskedFor(item.prompt, answer, typed=True))
+        elif option.meta:
+            found.append(AskedFor(item.prompt, option.label, typed=False))
+    return found
+
+
+@dataclass(frozen=True)
+class ParentContact:
+    """Who a parent can reach about their case: the worker by name, and a number to call."""
+
+    worker: str | None
+    team: str | None
+    phone: str | None
+
+
+def parent_contact(case: Case, invitation=None) -> ParentContact:
+    """The worker who sent the link (else who opened the case) and the team's phone number
+    (else the organisation's)."""
+    worker = (invitation.created_by if invitation is not None else None) or case.created_by
+    phone = case.team.phone or current_app.config.get("ORGANISATION_PHONE") or None
+    return ParentContact(worker.name if worker else None, case.team.name, phone)
 
 
 def propose_new_plan(case: Case) -> Plan:

@@ -97,7 +97,7 @@ def test_an_imported_questionnaire_is_used_by_workers_and_parents(app, files):
     page = get_page(parent, url)
     assert page.select_one("input#answer[inputmode=numeric]") is not None
     response = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "25"})
-    assert "Type a number, like 3." in response.get_data(as_text=True)
+    assert "Type a number from 0 to 24." in response.get_data(as_text=True)  # says the range
     url = parent.post(url, data={"csrf_token": csrf_token(page), "answer": "7"}).headers["Location"]
     page = get_page(parent, url)
     parent.post(url, data={"csrf_token": csrf_token(page)})

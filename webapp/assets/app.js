@@ -34,42 +34,68 @@ if (readAloud && "speechSynthesis" in window && "SpeechSynthesisUtterance" in wi
   });
 }
 
-// Save each answer the moment it is chosen. Unsent answers wait in memory only (no personal
-// data in browser storage) and are sent when the connection comes back.
+// Save each answer the moment it is given. Unsent answers wait in memory only (no personal
+// data in browser storage) and are sent when the connection comes back. The script never traps
+// a parent: a save the service refuses (a typing slip, say) shows its reason and the form then
+// posts as usual, so the page answers with its own error; "offline" is said only when the
+// network is really down.
 const form = document.querySelector("form[data-autosave]");
 if (form) {
   const status = form.querySelector("[data-save-status]");
   let pending = null;
 
+  const say = (text, isError = false) => {
+    status.textContent = text;
+    status.classList.toggle("govuk-error-message", isError);
+  };
+
+  // "saved", "refused" (the service said no: the post will show why) or "offline".
   const send = async ({ value, seq }) => {
-    const response = await fetch(form.dataset.autosave, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({
-        questionnaire: form.dataset.questionnaire,
-        item: form.dataset.item,
-        value,
-        seq,
-      }),
-    });
-    if (response.status === 409) return { saved: false }; // a newer answer is already saved
-    if (!response.ok) throw new Error(`save failed: ${response.status}`);
-    return response.json();
+    let response;
+    try {
+      response = await fetch(form.dataset.autosave, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+        body: JSON.stringify({
+          questionnaire: form.dataset.questionnaire,
+          item: form.dataset.item,
+          value,
+          seq,
+        }),
+      });
+    } catch {
+      return { outcome: "offline" };
+    }
+    if (response.ok || response.status === 409) return { outcome: "saved" }; // 409: newer kept
+    const body = await response.json().catch(() => ({}));
+    return { outcome: "refused", message: body.error };
   };
 
   const flush = async () => {
-    if (!pending) return true;
+    if (!pending) return "saved";
     const answer = pending;
-    try {
-      await send(answer);
-    } catch {
-      status.textContent = form.dataset.msgOffline;
-      return false;
+    const { outcome, message } = await send(answer);
+    if (outcome === "offline") {
+      say(form.dataset.msgOffline);
+      return outcome;
     }
     if (pending === answer) pending = null;
-    status.textContent = form.dataset.msgSaved;
-    return true;
+    if (outcome === "saved") say(form.dataset.msgSaved);
+    else say(message || "", true);
+    return outcome;
+  };
+
+  // The form's own post, keeping the button that was pressed ("I'd rather not say" has a name).
+  const post = (submitter) => {
+    if (submitter?.name) {
+      const pressed = document.createElement("input");
+      pressed.type = "hidden";
+      pressed.name = submitter.name;
+      pressed.value = submitter.value;
+      form.append(pressed);
+    }
+    HTMLFormElement.prototype.submit.call(form);
   };
 
   form.addEventListener("change", (event) => {
@@ -81,15 +107,16 @@ if (form) {
   form.addEventListener("submit", async (event) => {
     if (!pending && navigator.onLine) return; // nothing waiting: an ordinary form post
     event.preventDefault();
-    if ((await flush()) && navigator.onLine) {
-      form.submit();
+    const submitter = event.submitter;
+    if ((await flush()) !== "offline" && navigator.onLine) {
+      post(submitter);
       return;
     }
-    status.textContent = form.dataset.msgOffline;
+    say(form.dataset.msgOffline);
     window.addEventListener(
       "online",
       async () => {
-        if (await flush()) form.submit();
+        if ((await flush()) !== "offline") post(submitter);
       },
       { once: true },
     );
