@@ -18,8 +18,10 @@ from questionnaires.schema import SKIP, Item
 MAX_TEXT_LENGTH = 500
 # No bound in the file still means a number a person could type and a database could hold.
 LARGEST_NUMBER = 10**12
-_WHOLE = re.compile(r"^[+-]?\d{1,16}$")
-_DECIMAL = re.compile(r"^[+-]?(\d{1,16}(\.\d{0,6})?|\.\d{1,6})$")
+_WHOLE = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# Digits beyond this are out of any range a person means, whatever the bounds.
+_MOST_DIGITS = 30
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ def _number(item: Item, text: str, *, whole: bool) -> str | AnswerProblem:
     if not (_WHOLE if whole else _DECIMAL).match(cleaned):
         looks_decimal = whole and _DECIMAL.match(cleaned)
         return AnswerProblem("not_whole" if looks_decimal else "not_a_number")
+    if len(cleaned) > _MOST_DIGITS:
+        kind = "too_small" if cleaned.startswith("-") else "too_big"
+        return AnswerProblem(kind, minimum=item.minimum, maximum=item.maximum)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:  # the patterns above should make this unreachable

@@ -158,6 +158,9 @@ def _as_data(q: Questionnaire) -> dict:
         data = {"id": item.id, "type": item.type, "prompt": item.prompt}
         if item.hint:
             data["hint"] = item.hint
+        for key, bound in (("min", item.minimum), ("max", item.maximum)):
+            if bound is not None:
+                data[key] = bound
         if item.options and item.type != "boolean":
             data["options"] = [{"value": o.value, "label": o.label} for o in item.options]
         if item.enable_when:

@@ -31,6 +31,8 @@ EXPRESSIONS = {
     "http://hl7.org/fhir/StructureDefinition/variable": "variable",
 }
 OUR_TYPE = "urn:screening-service:item-type"
+MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
+MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 DECLINED = "urn:screening-service:declined"
 OPTION_SYSTEM = "urn:screening-service:options"
 TYPES = {
@@ -222,6 +224,11 @@ def import_questionnaire(
         }
         if hint:
             converted["hint"] = hint
+        for extension in item.get("extension", []) or []:
+            bound = {MIN_VALUE: "min", MAX_VALUE: "max"}.get(extension.get("url"))
+            value = extension.get("valueInteger", extension.get("valueDecimal"))
+            if bound and isinstance(value, (int, float)) and not isinstance(value, bool):
+                converted[bound] = value
         options = []
         codes: dict[str, str] = {}
         raw_options = list(item.get("answerOption", []) or [])
@@ -546,6 +553,12 @@ def export_questionnaire(
             if scored_boolean:  # FHIR booleans cannot carry scores: a coded yes/no instead
                 entry["type"] = "choice"
                 entry["extension"] = [{"url": OUR_TYPE, "valueCode": "boolean"}]
+            for url, bound in ((MIN_VALUE, item.minimum), (MAX_VALUE, item.maximum)):
+                if bound is not None and item.type in ("integer", "decimal"):
+                    value = {"valueInteger": int(bound)} if item.type == "integer" else None
+                    entry.setdefault("extension", []).append(
+                        {"url": url, **(value or {"valueDecimal": float(bound)})}
+                    )
             if item.options and entry["type"] == "choice":
                 entry["answerOption"] = []
                 for option in item.options:
