@@ -593,3 +593,39 @@ def test_subject_access_includes_the_alert_and_what_was_done(app, team):
         (shown,) = subject_record(db.session.get(Case, case_id))["safety_alerts"]
         assert shown["answer"] == "On some days" and shown["given"] == "worker_screening"
         assert shown["question"] == MOOD.item("mo_hurt_self").prompt
+
+
+# --- the migration --------------------------------------------------------------------------
+
+
+def test_cases_flagged_before_alerts_were_recorded_get_an_alert_to_check(app, team):
+    from flask_migrate import downgrade, upgrade
+
+    from webapp.database import MIGRATIONS_DIR
+
+    screened = new_case(app, team, "Screened Parent")
+    raise_by_screening(app, team, screened)
+    answered = new_case(app, team, "Answered Parent")  # an answer on a draft, not yet sent
+    parent = parent_at_the_safety_question(app, answered)
+    url = "/p/questions/mood-worry/mo_hurt_self"
+    parent.post(url, data={"csrf_token": csrf_token(get_page(parent, url)), "answer": "every_day"})
+    with app.app_context():
+        requested = {c.id: c.review_requested_at for c in db.session.scalars(select(Case))}
+        db.session.remove()
+        downgrade(directory=MIGRATIONS_DIR, revision="59d53ff7b9f2")
+        upgrade(directory=MIGRATIONS_DIR)
+        backfilled = {a.case_id: a for a in db.session.scalars(select(SafetyAlert))}
+        assert sorted(backfilled) == [screened, answered]
+        first, second = backfilled[screened], backfilled[answered]
+        assert (first.item_id, first.answer, first.source) == (
+            "mo_hurt_self",
+            "some_days",
+            "worker_screening",
+        )
+        assert first.raised_at == requested[screened] and first.is_open
+        # No stored result names the item yet: the alert is there to check, item unknown.
+        assert (second.item_id, second.source) == ("", "parent_link")
+    page = get_page(signed_in(app, team["worker"]), f"/cases/{answered}")
+    warning = page.select_one("[data-testid=safety-alert]").get_text(" ")
+    assert "An answer given before alerts were recorded" in warning
+    assert "Record the safety check" in warning
