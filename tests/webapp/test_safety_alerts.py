@@ -585,14 +585,32 @@ def test_unsafe_safety_settings_are_refused_at_start(override, problem):
 
 
 def test_subject_access_includes_the_alert_and_what_was_done(app, team):
-    from webapp.data_protection import subject_record
+    import io
+
+    from pypdf import PdfReader
 
     case_id = new_case(app, team)
-    raise_by_screening(app, team, case_id)
+    alert_id = raise_by_screening(app, team, case_id)
+    worker = signed_in(app, team["worker"])
+    url = f"/cases/{case_id}/safety-alerts/{alert_id}"
+    token = csrf_token(get_page(worker, url))
+    post_page(worker, url, {"csrf_token": token, "action_taken": "Phoned the parent at noon."})
     with app.app_context():
-        (shown,) = subject_record(db.session.get(Case, case_id))["safety_alerts"]
-        assert shown["answer"] == "On some days" and shown["given"] == "worker_screening"
-        assert shown["question"] == MOOD.item("mo_hurt_self").prompt
+        admin = create_user(role="admin", team=None).get_id()
+        reference = db.session.get(Case, case_id).reference
+    client = signed_in(app, admin)
+    exported = {}
+    for action in ("json", "pdf"):
+        page = get_page(client, "/admin/subject-access")
+        data = {"csrf_token": csrf_token(page), "case": reference, "reason": "SAR-7"}
+        exported[action] = client.post("/admin/subject-access", data={**data, "action": action})
+    (shown,) = exported["json"].json["safety_alerts"]
+    assert shown["answer"] == "On some days" and shown["given"] == "worker_screening"
+    assert shown["question"] == MOOD.item("mo_hurt_self").prompt
+    assert shown["what_was_done"] == "Phoned the parent at noon." and shown["checked"]
+    reader = PdfReader(io.BytesIO(exported["pdf"].data))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Safety alerts" in text and "Phoned the parent at noon." in text
 
 
 # --- the migration --------------------------------------------------------------------------
