@@ -1,7 +1,8 @@
 """A safety alert in real Chromium, from the parent's answer to the worker's safety check: the
 parent answers the self-harm question through their link and sees help with numbers to tap;
-the worker sees the alert at the top of the referral list, opens the case, and records what
-they did (the empty form's error first). axe-core checks every page, error state included."""
+the clinician's queue lists it first; the worker sees it at the top of the referral list,
+opens the case, and records what they did (the empty form's error first). axe-core checks
+every page, error state included."""
 
 from __future__ import annotations
 
@@ -56,6 +57,14 @@ def test_a_parents_safety_answer_reaches_the_worker_who_records_the_check(
     check_accessible(parent, "help after a safety answer")
     parent.screenshot(path=str(shots / "safety-help.png"), full_page=True)
     parent.context.close()
+
+    # The clinician's queue puts it first, with when it was raised.
+    clinician = browser.new_context(bypass_csp=True).new_page()
+    sign_in(clinician, live_server.url, staff.clinician)
+    first = clinician.locator("table tbody tr").first
+    assert "Robin Parent" in first.inner_text() and "raised at" in first.inner_text()
+    check_accessible(clinician, "review queue with a safety alert")
+    clinician.context.close()
 
     # The worker signs in: the alert is the first thing on the referral list.
     page = browser.new_context(bypass_csp=True).new_page()
