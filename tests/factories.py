@@ -93,3 +93,18 @@ def reset_external_database(app) -> None:
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
         db.engine.dispose()
     init_database(app)
+
+
+def screen_with_a_safety_answer(*, case: Case, worker: User, answer: str = "some_days"):
+    """A mood screening recorded by a worker, with a positive answer to the self-harm item (a
+    scorecard's critical item), sent and scored: that raises a safety alert. Returns it."""
+    from questionnaires import builtin_library
+    from webapp.workflows import save_answer, start_response, submit_response
+
+    mood = builtin_library().get("mood-worry")
+    response = start_response(case, mood, "with-worker", worker)
+    for item in mood.items:
+        save_answer(response, item.id, answer if item.id == "mo_hurt_self" else "not_at_all")
+    submit_response(response, worker)
+    (alert,) = [a for a in case.safety_alerts if a.response_id == response.id]
+    return alert

@@ -72,6 +72,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         pages,
         parent,
         review,
+        safety,
+        safety_pages,
     )
     from webapp import security as _security  # noqa: F401 - registers the user loader
 
@@ -85,6 +87,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         dashboard.bp,
         api.bp,
         learning_pages.bp,
+        safety_pages.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -94,4 +97,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     backup.register(app)
     pages.register_context(app)
     parent.register_context(app)
+    safety.register(app)
     return app

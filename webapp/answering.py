@@ -133,9 +133,15 @@ def answer_text(item: Item, value: str | None) -> str:
     return gettext(option.label) if option is not None else value
 
 
+def dial_string(phone: str) -> str:
+    """A phone number as a tel: link wants it: digits, and a leading + if there was one."""
+    digits = re.sub(r"\D", "", phone)
+    return ("+" + digits) if phone.strip().startswith("+") else digits
+
+
 def tel_href(number: str) -> str:
     """A tap-to-call link for a phone number written for people ("020 7946 0000")."""
-    return "tel:" + re.sub(r"[^\d+]", "", number)
+    return "tel:" + dial_string(number)
 
 
 def register_template_helpers(app) -> None:

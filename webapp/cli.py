@@ -1,8 +1,11 @@
-"""Flask CLI commands: init-db, demo-data, create-user."""
+"""Flask CLI commands: init-db, demo-data, create-user, set-team, escalate-safety-alerts and
+the data-protection and content commands."""
 
 from __future__ import annotations
 
 import os
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -21,6 +24,11 @@ DEMO_USERS = (
     ("admin@demo.test", "Ada Admin", "admin"),
 )
 DEMO_TEAM = "Demo team"
+# The demo team's lead (an intake worker): unacknowledged safety alerts escalate to them.
+DEMO_LEAD = ("lead@demo.test", "Lee Lead", "intake")
+# A number from Ofcom's range for drama (never a real line), and a made-up duty inbox.
+DEMO_TEAM_PHONE = "020 7946 0000"
+DEMO_TEAM_DUTY_EMAIL = "duty@demo.test"
 
 
 def get_or_create_team(name: str) -> Team:
@@ -56,6 +64,9 @@ def load_demo_data(password: str) -> None:
         role: upsert_user(email, name, role, password, None if role == "admin" else team)
         for email, name, role in DEMO_USERS
     }
+    team.lead = upsert_user(*DEMO_LEAD, password, team)
+    team.phone = team.phone or DEMO_TEAM_PHONE
+    team.duty_email = team.duty_email or DEMO_TEAM_DUTY_EMAIL
     db.session.commit()
     if db.session.scalar(select(Case).where(Case.team_id == team.id)) is not None:
         return
@@ -94,6 +105,19 @@ def load_demo_data(password: str) -> None:
         )
     )
     db.session.commit()
+
+
+def parse_moment(text: str) -> datetime:
+    """An ISO time as the stored times are kept: UTC, without a zone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            "give an ISO time, like 2026-03-01T14:00", param_hint="--now"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
 
 
 def register(app: Flask) -> None:
@@ -141,6 +165,7 @@ def register(app: Flask) -> None:
             click.echo("\nDemo sign-ins (demo mode only) at http://127.0.0.1:5000/sign-in")
             for email, _name, role in DEMO_USERS:
                 click.echo(f"  {role:<10} {email:<22} password: {password}")
+            click.echo(f"  {'team lead':<10} {DEMO_LEAD[0]:<22} password: {password}")
             click.echo("")
 
     @app.cli.command("invite-link")
@@ -300,6 +325,83 @@ def register(app: Flask) -> None:
         click.echo(
             f"Scored {summary.rows} rows into {out_csv} in {summary.seconds:.1f} s; "
             f"{summary.rows_with_problems} row(s) had problems."
+        )
+
+    @app.cli.command("escalate-safety-alerts")
+    @click.option(
+        "--now",
+        "now_text",
+        default=None,
+        metavar="ISO-TIME",
+        help="Escalate as if it were this time (UTC unless it names a zone).",
+    )
+    def escalate_safety_alerts_command(now_text: str | None):
+        """Escalate every safety alert nobody acknowledged within SAFETY_ALERT_ESCALATE_HOURS
+        to its team's lead (run it from cron, every few minutes)."""
+        from webapp.safety import escalate_overdue
+
+        escalated = escalate_overdue(parse_moment(now_text) if now_text else None)
+        for alert in escalated:
+            to = alert.escalated_to.email if alert.escalated_to else None
+            click.echo(
+                f"{alert.case.reference}: escalated to {to}"
+                if to
+                else f"{alert.case.reference}: team {alert.case.team.name!r} has no lead; "
+                "set one with flask set-team --lead"
+            )
+        click.echo(f"Escalated {len(escalated)} safety alert(s).")
+
+    @app.cli.command("set-team")
+    @click.argument("name")
+    @click.option("--phone", default=None, help="The number parents can call.")
+    @click.option("--duty-email", default=None, help="The team's shared inbox.")
+    @click.option("--lead", "lead_email", default=None, help="Email of the team's lead.")
+    def set_team_command(
+        name: str, phone: str | None, duty_email: str | None, lead_email: str | None
+    ):
+        """Set a team's phone number, duty email and lead (safety alerts escalate to the
+        lead). Options not given stay as they are."""
+        from email_validator import EmailNotValidError, validate_email
+
+        from webapp.audit import record_event
+
+        team = db.session.scalar(select(Team).where(Team.name == name))
+        if team is None:
+            raise click.ClickException(f"There is no team called {name!r}.")
+        changed = []
+        if phone is not None:
+            if not re.fullmatch(r"\+?[0-9][0-9 ()-]{2,38}", phone.strip()):
+                raise click.ClickException(
+                    "Give --phone as a phone number, like 020 7946 0000 or +44 20 7946 0000."
+                )
+            team.phone = phone.strip()
+            changed.append("phone")
+        if duty_email is not None:
+            try:
+                team.duty_email = validate_email(
+                    duty_email.strip(), check_deliverability=False
+                ).normalized
+            except EmailNotValidError:
+                raise click.ClickException(
+                    "Give --duty-email as an email address, like duty@example.org."
+                ) from None
+            changed.append("duty email")
+        if lead_email is not None:
+            lead = db.session.scalar(select(User).where(User.email == lead_email.strip().lower()))
+            if lead is None:
+                raise click.ClickException(f"There is no user {lead_email}.")
+            if lead.team_id != team.id:
+                raise click.ClickException(f"{lead.email} is not in team {name!r}.")
+            team.lead = lead
+            changed.append("lead")
+        if not changed:
+            raise click.UsageError("Give --phone, --duty-email or --lead.")
+        record_event("team.updated", detail=f"team {team.id}: " + ", ".join(changed))
+        db.session.commit()
+        lead_text = team.lead.email if team.lead else "none"
+        click.echo(
+            f"Team {team.name}: phone {team.phone or 'none'}, duty email "
+            f"{team.duty_email or 'none'}, lead {lead_text}."
         )
 
     @app.cli.command("create-user")

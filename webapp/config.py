@@ -4,10 +4,16 @@ production without a real secret key and database."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEV_SECRET = "development-only-secret-not-for-production"  # noqa: S105 - refused in production
+DEFAULT_SAFETY_MESSAGE = (
+    "We have told your social worker and their team now.\n"
+    "They will try to contact you soon.\n"
+    "If you need help now, call one of the numbers below."
+)
 
 
 class ConfigError(RuntimeError):
@@ -47,12 +53,27 @@ def load_config(overrides: dict | None = None) -> dict:
         "INVITATION_DAYS": int(os.environ.get("INVITATION_DAYS", "14")),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "PARENT_LINK_RATE_LIMIT": os.environ.get("PARENT_LINK_RATE_LIMIT", "30 per minute"),
-        # Who a parent can call at once after a safety answer. Local services set their own.
+        # Who a parent can call at once after a safety answer. Local services set their own:
+        # who (easy read), the number to dial (digits, a leading + allowed: the tap-to-call
+        # link), and the words on the link.
         "CRISIS_LINES": [
-            ("If you are in danger now", "Call 999."),
-            ("Samaritans, free, day or night", "Call 116 123."),
-            ("NHS 111, for urgent help with your mental health", "Call 111 and choose option 2."),
+            {"who": "If you are in danger now", "dial": "999", "words": "Call 999."},
+            {"who": "Samaritans, free, day or night", "dial": "116123", "words": "Call 116 123."},
+            {
+                "who": "NHS 111, for urgent help with your mental health",
+                "dial": "111",
+                "words": "Call 111 and choose option 2.",
+            },
         ],
+        # What a parent reads after a safety answer: only what the service really does.
+        # Easy read, one sentence a line, 15 words or fewer each.
+        "SAFETY_ALERT_PARENT_MESSAGE": os.environ.get(
+            "SAFETY_ALERT_PARENT_MESSAGE", DEFAULT_SAFETY_MESSAGE
+        ),
+        # An alert nobody has acknowledged after this many hours goes to the team's lead.
+        "SAFETY_ALERT_ESCALATE_HOURS": float(os.environ.get("SAFETY_ALERT_ESCALATE_HOURS", "4")),
+        # Times are stored in UTC and shown to staff in this zone.
+        "DISPLAY_TIMEZONE": os.environ.get("DISPLAY_TIMEZONE", "Europe/London"),
         "BABEL_DEFAULT_LOCALE": "en",
         # The questionnaires ticked at first when a worker sends a private link.
         "DEFAULT_QUESTIONNAIRES": os.environ.get(
@@ -81,6 +102,11 @@ def load_config(overrides: dict | None = None) -> dict:
 
 
 def check_config(config: dict) -> None:
+    check_crisis_lines(config["CRISIS_LINES"])
+    if config["SAFETY_ALERT_ESCALATE_HOURS"] <= 0:
+        raise ConfigError("Set SAFETY_ALERT_ESCALATE_HOURS to a number of hours above 0.")
+    if not config["SAFETY_ALERT_PARENT_MESSAGE"].strip():
+        raise ConfigError("SAFETY_ALERT_PARENT_MESSAGE is empty: give parents some words.")
     if config["APP_ENV"] != "production":
         return
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET:
@@ -91,3 +117,16 @@ def check_config(config: dict) -> None:
         raise ConfigError("Set DATABASE_URL to a PostgreSQL database: production needs one.")
     if config.get("DEMO_MODE"):
         raise ConfigError("Demo mode is refused in production: unset DEMO_MODE.")
+
+
+def check_crisis_lines(lines) -> None:
+    """Every crisis line needs words to show and a number a phone can dial (a tel: link)."""
+    for line in lines:
+        if not isinstance(line, dict) or not all(
+            isinstance(line.get(key), str) and line[key].strip() for key in ("who", "dial", "words")
+        ):
+            raise ConfigError(f"Each of CRISIS_LINES needs who, dial and words: {line!r}")
+        if not re.fullmatch(r"\+?[0-9]{3,15}", line["dial"]):
+            raise ConfigError(
+                f"CRISIS_LINES: dial {line['dial']!r} must be digits only (a leading + allowed)"
+            )

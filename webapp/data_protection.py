@@ -14,6 +14,7 @@ from webapp.audit import record_event
 from webapp.content_library import questionnaire_library
 from webapp.extensions import db
 from webapp.records import AuditEvent, Case, Invitation, utcnow
+from webapp.safety import describe
 
 
 def _when(value: datetime | None) -> str | None:
@@ -113,6 +114,20 @@ def subject_record(case: Case) -> dict[str, Any]:
                 "closed_by_worker": _when(i.revoked_at),
             }
             for i in case.invitations
+        ],
+        "safety_alerts": [
+            {
+                "raised": _when(a.raised_at),
+                "questionnaire": a.questionnaire_key,
+                "question": shown.question,
+                "answer": shown.answer,
+                "given": a.source,
+                "escalated": _when(a.escalated_at),
+                "checked": _when(a.acknowledged_at),
+                "what_was_done": a.action_taken,
+            }
+            for a in case.safety_alerts
+            for shown in [describe(a, utcnow())]
         ],
         "access_log": [
             {"when": _when(e.at), "role": e.role, "action": e.action, "outcome": e.outcome}

@@ -21,7 +21,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from webapp.records import CONTACT_METHODS
 
@@ -257,3 +264,16 @@ class DecisionForm(FlaskForm):
     def validate_pathway(self, field):
         if self.decision.data == "refer" and not field.data:
             raise ValidationError("Select the assessment pathway for the referral")
+
+
+class SafetyCheckForm(FlaskForm):
+    action_taken = TextAreaField(
+        "What did you do for the safety check?",
+        widget=GovTextArea(),
+        description="Say who you spoke to, when, and what happens next. Other staff will see this.",
+        validators=[
+            DataRequired("Enter what you did for the safety check"),
+            Length(max=2000, message="What you did must be 2000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record the safety check", widget=GovSubmitInput())

@@ -35,6 +35,7 @@ from webapp.forms import (
 )
 from webapp.invitations import create_invitation, invitation_link, revoke_invitation
 from webapp.records import Case, Invitation, Response, utcnow
+from webapp.safety import alerts_first
 from webapp.security import case_for_team, role_required
 from webapp.workflows import (
     WorkflowError,
@@ -108,7 +109,8 @@ SEARCH_KEY = "case_search"
 @bp.route("", methods=["GET", "POST"])
 @intake_only
 def cases():
-    """The team's referrals, longest waiting first, filtered by status and flag."""
+    """The team's referrals, those with an open safety alert first, then longest waiting,
+    filtered by status and flag."""
     form = CaseSearchForm()
     if form.validate_on_submit():
         session[SEARCH_KEY] = (form.search.data or "").strip()
@@ -128,13 +130,12 @@ def cases():
         query = query.where(
             or_(by_name, Case.id == int(reference)) if reference.isdigit() else by_name
         )
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    matching = query.subquery()
+    total, alerts = db.session.execute(
+        select(func.count(), func.count().filter(matching.c.critical_alert)).select_from(matching)
+    ).one()
     page = max(1, request.args.get("page", 1, type=int))
-    rows = db.session.scalars(
-        query.order_by(Case.created_at.asc(), Case.id.asc())
-        .limit(CASES_PER_PAGE)
-        .offset((page - 1) * CASES_PER_PAGE)
-    ).all()
+    rows = alerts_first(query, alerts, limit=CASES_PER_PAGE, offset=(page - 1) * CASES_PER_PAGE)
     return render_template(
         "intake/cases.html",
         cases=rows,

@@ -39,7 +39,8 @@ from webapp.extensions import db, limiter
 from webapp.forms import choices
 from webapp.invitations import find_invitation, questionnaires_of, responses_of
 from webapp.page_cache import render_once
-from webapp.records import Case, Invitation, utcnow
+from webapp.records import Invitation, Response, utcnow
+from webapp.safety import crisis_lines, parent_message, raise_alert
 from webapp.security import public
 from webapp.workflows import (
     Step,
@@ -333,17 +334,12 @@ def _raise_alerts(
     """A critical answer alerts the worker at once (the case goes to the top of the queue)."""
     if not alerts_for_answer(questionnaire, item.id, value, service_scorecards()):
         return False
-    _alert_worker(invitation.case_id, item.id)
+    _alert_worker(responses_of(invitation)[questionnaire.id], item.id, value)
     return True
 
 
-def _alert_worker(case_id: int, item_id: str) -> None:
-    case = db.session.get(Case, case_id)
-    case.critical_alert = True
-    if case.review_state != "awaiting":
-        case.review_state = "awaiting"
-        case.review_requested_at = utcnow()
-    record_event("parent.critical_answer", case_id=case.id, detail=item_id)
+def _alert_worker(response: Response, item_id: str, value: str) -> None:
+    raise_alert(response, item_id, value)  # webapp/safety.py: one home for raising
     db.session.commit()
 
 
@@ -375,7 +371,6 @@ def save(invitation: Invitation):
         return jsonify(error=message, problem=value.kind), 400
     response = responses_of(invitation)[questionnaire.id]
     alert = bool(alerts_for_answer(questionnaire, item_id, value, service_scorecards()))
-    case_id = invitation.case_id
     begin_writing()  # everything above only read: hold the write lock for the save alone
     try:
         saved = save_answer(response, item_id, value, seq=seq)
@@ -384,7 +379,7 @@ def save(invitation: Invitation):
     if not saved:
         return jsonify(saved=False, reason="A newer answer is already saved."), 409
     if alert:
-        _alert_worker(case_id, item_id)
+        _alert_worker(response, item_id, value)
     return jsonify(saved=True, alert=alert, help=url_for("parent.help") if alert else None)
 
 
@@ -461,7 +456,8 @@ def help(invitation: Invitation):
         following = first_open_page(invitation)
     return render_template(
         "parent/help.html",
-        lines=current_app.config["CRISIS_LINES"],
+        message=parent_message(),
+        lines=crisis_lines(invitation.case.team),
         next_url=following,
         invitation=invitation,
     )

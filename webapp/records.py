@@ -28,6 +28,7 @@ RESPONSE_MODES = ("with-worker", "self", "paper")
 DECISIONS = ("refer", "no_further_action", "more_information")
 FINDINGS = ("confirmed", "not_confirmed", "declined", "did_not_attend", "awaiting")
 REVIEW_STATES = ("not_needed", "awaiting", "reviewed", "more_information")
+SAFETY_ALERT_SOURCES = ("parent_link", "worker_screening")
 
 
 def utcnow() -> datetime:
@@ -122,6 +123,7 @@ class Case(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team] = relationship()
+    # The case's worker: today whoever opened the referral (safety alerts name them).
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     responses: Mapped[list[Response]] = relationship(
         back_populates="case", order_by="Response.created_at", cascade="all, delete-orphan"
@@ -139,6 +141,17 @@ class Case(db.Model):
     invitations: Mapped[list[Invitation]] = relationship(
         back_populates="case", order_by="Invitation.created_at", cascade="all, delete-orphan"
     )
+    safety_alerts: Mapped[list[SafetyAlert]] = relationship(
+        back_populates="case",
+        order_by=lambda: (SafetyAlert.raised_at, SafetyAlert.id),
+        cascade="all, delete-orphan",
+    )
+    # The alerts nobody has acknowledged yet, oldest first (read-only: for lists and banners).
+    open_safety_alerts: Mapped[list[SafetyAlert]] = relationship(
+        primaryjoin="and_(SafetyAlert.case_id == Case.id, SafetyAlert.acknowledged_at.is_(None))",
+        order_by=lambda: (SafetyAlert.raised_at, SafetyAlert.id),
+        viewonly=True,
+    )
 
     __table_args__ = (
         # The review queue: its filter, its counts (covered), and its order's columns.
@@ -151,6 +164,8 @@ class Case(db.Model):
             "id",
         ),
         Index("ix_case_team_opened", "team_id", "created_at", "id"),
+        # The referral list: cases with an open safety alert first, each part in index order.
+        Index("ix_case_team_alert_opened", "team_id", "critical_alert", "created_at", "id"),
         Index("ix_case_team_flag", "team_id", "flag_level", "created_at"),
         Index("ix_case_team_referred", "team_id", "referred_at"),
     )
@@ -261,6 +276,44 @@ class Answer(db.Model):
     response: Mapped[Response] = relationship(back_populates="answers")
 
     __table_args__ = (UniqueConstraint("response_id", "item_id", name="uq_answer_item"),)
+
+
+class SafetyAlert(db.Model):
+    """A critical answer (a scorecard's critical item) and what staff did about it: raised at
+    once, shown to the team until a worker records the safety check, escalated to the team's
+    lead when nobody has within SAFETY_ALERT_ESCALATE_HOURS. One per response and item, so the
+    autosave firing again raises nothing new."""
+
+    __tablename__ = "safety_alert"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
+    raised_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What raised it: questionnaire key (id@version), the item, the answer given, and where
+    # (SAFETY_ALERT_SOURCES: the parent's own link, or a screening a worker recorded).
+    questionnaire_key: Mapped[str] = mapped_column(String(90))
+    item_id: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))
+    acknowledged_at: Mapped[datetime | None] = mapped_column(index=True)
+    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # What the worker did for the safety check, in their words.
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None] = mapped_column()
+    escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship(back_populates="safety_alerts")
+    response: Mapped[Response] = relationship()
+    acknowledged_by: Mapped[User | None] = relationship(foreign_keys=[acknowledged_by_id])
+    escalated_to: Mapped[User | None] = relationship(foreign_keys=[escalated_to_id])
+
+    __table_args__ = (UniqueConstraint("response_id", "item_id", name="uq_safety_alert_item"),)
+
+    @property
+    def is_open(self) -> bool:
+        return self.acknowledged_at is None
 
 
 class Result(db.Model):

@@ -36,6 +36,7 @@ from webapp.records import (
     User,
     utcnow,
 )
+from webapp.safety import describe, raise_alert
 
 
 class WorkflowError(ValueError):
@@ -200,8 +201,8 @@ def submit_response(response: Response, user: User | None) -> Screening:
     case.flag_level = highest_level(
         [FlagView(r.domain, r.flag_level) for r in latest_results(case)]
     )
-    if screening.alerts:
-        case.critical_alert = True
+    for alert in screening.alerts:  # already raised when the answer was saved: nothing new
+        raise_alert(response, alert.item, alert.answer)
     if (screening.alerts or highest_level(list(screening.flags)) == "likely") and (
         case.review_state != "awaiting"
     ):
@@ -488,6 +489,7 @@ def review_queue(team_id: int, *, limit: int = 50, offset: int = 0) -> Queue:
                 .order_by(Case.review_requested_at.asc(), Case.id)
                 .offset(skip)
                 .limit(take)
+                .options(selectinload(Case.open_safety_alerts))  # when each was raised
             )
         )
 
@@ -612,4 +614,30 @@ def timeline(case: Case) -> list[TimelineEntry]:
                 f" {findings[outcome.finding]}",
             )
         )
+    for alert in case.safety_alerts:
+        entries.extend(safety_timeline(alert))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def safety_timeline(alert) -> list[TimelineEntry]:
+    """A safety alert in a case's timeline: raised, escalated (once recorded), checked."""
+    shown = describe(alert, utcnow())
+    how = "through the parent's link" if alert.source == "parent_link" else "in a screening"
+    entries = [
+        TimelineEntry(alert.raised_at, "safety", f"Safety alert raised {how}: {shown.question}")
+    ]
+    if alert.escalated_at:
+        to = alert.escalated_to.name if alert.escalated_to else "nobody (the team has no lead)"
+        entries.append(
+            TimelineEntry(alert.escalated_at, "safety", f"Safety alert escalated to {to}")
+        )
+    if alert.acknowledged_at:
+        by = alert.acknowledged_by.name if alert.acknowledged_by else "a former worker"
+        entries.append(
+            TimelineEntry(
+                alert.acknowledged_at,
+                "safety",
+                f"Safety check recorded by {by}: {alert.action_taken}",
+            )
+        )
+    return entries

@@ -25,7 +25,8 @@ def test_init_db_then_demo_data_gives_demo_users_and_referrals(tmp_path, monkeyp
     again = runner.invoke(args=["demo-data"])  # running twice adds nothing
     assert again.exit_code == 0
     with app.app_context():
-        assert db.session.scalar(select(func.count(User.id))) == 3
+        # Three demo users and the demo team's lead.
+        assert db.session.scalar(select(func.count(User.id))) == 4
         assert db.session.scalar(select(func.count(Case.id))) == 3
         assert db.session.scalar(select(func.count(Result.id))) == 2
         assert db.session.scalar(select(func.count(Plan.id))) == 2
@@ -151,7 +152,7 @@ def test_demo_data_can_add_many_synthetic_referrals(tmp_path, monkeypatch):
     from tests.factories import sign_in_as
 
     with app.app_context():
-        worker = db.session.scalars(select(User).where(User.role == "intake")).one()
+        worker = db.session.scalars(select(User).where(User.email == "intake@demo.test")).one()
         session_id = worker.get_id()
     sign_in_as(client, session_id)
     assert client.get("/cases?page=3").status_code == 200

@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import (
+    create_case,
+    create_team,
+    create_user,
+    screen_with_a_safety_answer,
+    sign_in_as,
+)
 from webapp.extensions import db
 from webapp.invitations import create_invitation
 from webapp.parent import SESSION_KEY
@@ -52,6 +58,7 @@ FIELD_NAMES = [
     "page",
     "status",
     "flag",
+    "action_taken",
 ]
 text = st.text(max_size=300)
 form_data = st.dictionaries(
@@ -102,6 +109,7 @@ def world(app):
             save_answer(done, item.id, item.option_values[-1])
         submit_response(done, users["intake"])
         draft = start_response(case, reading, "paper", users["intake"])
+        alert = screen_with_a_safety_answer(case=case, worker=users["intake"])
         plan = editable_plan(case)
         invitation, _token = create_invitation(case, [reading], users["intake"])
         invitation.consent_at = utcnow()
@@ -120,6 +128,7 @@ def world(app):
             "version_id": 1,
             "scorecard_id": "literacy-expert",
             "user_id": 1,
+            "alert_id": alert.id,
         }
         with app.test_request_context():
             urls = {}

@@ -431,7 +431,8 @@ def test_a_safety_answer_shows_help_at_once_and_alerts_the_worker(app, client, s
     text = page.get_text(" ")
     assert "We have told your social worker" in text
     assert "Call 999." in text and "116 123" in text
-    assert page.select_one("main a")["href"].startswith("/p/")  # goes on with the questions
+    # The crisis numbers are tap-to-call links now, so the way on is found by its test id.
+    assert page.select_one("[data-testid=next-question]")["href"].startswith("/p/")
 
     with app.app_context():
         case = db.session.get(Case, setup["case"])
@@ -446,7 +447,7 @@ def test_a_safety_answer_shows_help_at_once_and_alerts_the_worker(app, client, s
 
     # The help page never sends a parent to another site.
     page = get_page(client, "/p/help?next=https://evil.example/")
-    assert page.select_one("main a")["href"].startswith("/p/")
+    assert page.select_one("[data-testid=next-question]")["href"].startswith("/p/")
 
 
 def test_back_from_the_first_question_shows_the_start_page_again(app, client, setup):

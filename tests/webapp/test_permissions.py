@@ -8,7 +8,13 @@ from __future__ import annotations
 import pytest
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import (
+    create_case,
+    create_team,
+    create_user,
+    screen_with_a_safety_answer,
+    sign_in_as,
+)
 from webapp import create_app
 from webapp.extensions import db
 from webapp.invitations import create_invitation
@@ -44,6 +50,7 @@ EXPECTED = {
     "intake.invite": ({"intake"}, True),
     "intake.plan_pdf": ({"intake"}, True),
     "intake.revoke": ({"intake"}, True),
+    "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
     "parent.save": ({"parent"}, False),
@@ -151,6 +158,7 @@ def world(app):
                     recorded_by_id=users["clinician"].id,
                 )
             )
+        alert = screen_with_a_safety_answer(case=case, worker=users["intake"])
         plan = editable_plan(case)
         invitation, _token = create_invitation(case, [questionnaire], users["intake"])
         from models import builtin_scorecards
@@ -176,6 +184,7 @@ def world(app):
             "questionnaire_id": questionnaire.id,
             "reference": case.reference,
             "version_id": candidate.id,
+            "alert_id": alert.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
