@@ -10,7 +10,12 @@ it loads matplotlib.
 
 from models.evaluate import Evaluation, evaluate
 from models.explain import Explanation, explain
-from models.library import builtin_scorecards, load_scorecards, scorecards_for
+from models.library import (
+    builtin_scorecards,
+    current_scorecards,
+    load_scorecards,
+    scorecards_for,
+)
 from models.scorecard import (
     Alert,
     Band,
@@ -41,6 +46,7 @@ __all__ = [
     "Scorecard",
     "ScorecardError",
     "builtin_scorecards",
+    "current_scorecards",
     "load_scorecard",
     "load_scorecards",
     "scorecard_from_dict",

@@ -62,6 +62,13 @@ class Plan:
 
     def __init__(self, scorecards: Sequence[Scorecard], library: Library | None = None):
         self.scorecards = list(scorecards)
+        ids = [card.id for card in self.scorecards]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            # Results are columns named by scorecard id: two versions would overwrite each other.
+            raise ValueError(
+                f"two versions of the scorecard {', '.join(twice)}: score one version at a time"
+            )
         options = _options(self.scorecards, library)
         # Each scorecard's items side by side (in its own order), so a scorecard reads a run
         # of neighbouring columns.

@@ -1,10 +1,11 @@
 """``python -m questionnaires check [PATH ...]``: validate questionnaire files, report readability.
 
 With no PATH it checks the built-in library: every file, the house rules for parent-facing
-questionnaires (a hint on every item, a summary on every scored item), the plain-language rules,
-the lock of published versions, and the built-in scorecards against the questionnaires. With
-PATHs (files or folders) it checks those files the same way; ``--scorecards DIR`` and
-``--lock-file FILE`` add the scorecard and lock checks. Exit status 1 on any error.
+questionnaires (a summary on every scored item), the plain-language rules, the answer scales,
+time frames and hints of the current versions, the lock of published versions, and the
+built-in scorecards against the questionnaires. With PATHs (files or folders) it checks those
+files the same way; ``--scales FILE``, ``--scorecards DIR`` and ``--lock-file FILE`` add the
+answer-scale, scorecard and lock checks. Exit status 1 on any error.
 
 Licensed instruments (``kind: instrument``) cannot have their words changed, so their
 readability is reported but is not an error.
@@ -20,6 +21,7 @@ from questionnaires.errors import Problem, QuestionnaireError
 from questionnaires.library import LIBRARY_DIR, Library
 from questionnaires.loader import load_questionnaire
 from questionnaires.readability import QuestionnaireReport, check_questionnaire
+from questionnaires.scales import SCALES_FILE, load_answer_scales, scale_problems
 from questionnaires.schema import Questionnaire
 from questionnaires.versions import LOCK_FILE, add_to_lock, check_lock, read_lock, write_lock
 
@@ -49,6 +51,13 @@ def register(subparsers) -> None:
         help="the lock of published versions (default with no PATH: the built-in lock)",
     )
     parser.add_argument(
+        "--scales",
+        type=Path,
+        default=None,
+        help="the answer scale families the current versions must use "
+        "(default with no PATH: the built-in answer-scales.yaml)",
+    )
+    parser.add_argument(
         "--lock",
         action="store_true",
         help="record newly published versions in the lock file (never rewrites an entry)",
@@ -61,7 +70,14 @@ def run(args: argparse.Namespace) -> int:
     paths = _files(args.paths or [LIBRARY_DIR])
     lock_file = args.lock_file or (LOCK_FILE if builtin else None)
     scorecard_dir = args.scorecards or (_builtin_scorecard_dir() if builtin else None)
-    result = check_files(paths, lock_file=lock_file, scorecard_dir=scorecard_dir, lock=args.lock)
+    scales_file = args.scales or (SCALES_FILE if builtin else None)
+    result = check_files(
+        paths,
+        lock_file=lock_file,
+        scorecard_dir=scorecard_dir,
+        scales_file=scales_file,
+        lock=args.lock,
+    )
     print(format_report(result))
     return 1 if result.errors else 0
 
@@ -89,6 +105,7 @@ def check_files(
     *,
     lock_file: Path | None = None,
     scorecard_dir: Path | None = None,
+    scales_file: Path | None = None,
     lock: bool = False,
 ) -> CheckResult:
     """Every check on some questionnaire files; nothing is raised, everything is collected."""
@@ -121,6 +138,13 @@ def check_files(
             else:
                 result.errors.append(problem)
 
+    if scales_file is not None:
+        try:
+            scales = load_answer_scales(scales_file)
+        except QuestionnaireError as exc:
+            result.errors.extend(exc.problems)
+        else:
+            result.errors.extend(scale_problems(result.questionnaires, scales))
     if lock_file is not None:
         entries = read_lock(lock_file)
         if lock:
@@ -147,21 +171,13 @@ def _covers_library(paths: list[Path]) -> bool:
 
 
 def house_rules(questionnaire: Questionnaire) -> list[Problem]:
-    """Rules for questionnaires parents answer: every item has a hint; scored items a summary."""
+    """Rules for questionnaires parents answer: every scored item has a summary. (Hints are
+    optional: the answer-scale rules keep the ones there are short and useful.)"""
     if questionnaire.kind == "instrument":
         return []
     problems = []
     for item in questionnaire.iter_items():
         line = questionnaire.item_lines.get(item.id)
-        if not item.hint:
-            problems.append(
-                Problem(
-                    questionnaire.source,
-                    "needs a 'hint' (parents see one under every question)",
-                    item=item.id,
-                    line=line,
-                )
-            )
         if questionnaire.kind == "indicator" and not item.summary:
             problems.append(
                 Problem(

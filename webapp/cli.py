@@ -300,15 +300,18 @@ def register(app: Flask) -> None:
     @click.option("--quiet", is_flag=True, help="No progress bar.")
     def score_batch_command(in_csv: Path, out_csv: Path, quiet: bool):
         """Score many responses (one per CSV row, item ids as columns) with every scorecard
-        in use. Bad rows are reported by row number and do not stop the rest."""
-        from models import score_csv
+        in use for the newest version of each questionnaire. Bad rows are reported by row
+        number and do not stop the rest."""
+        from models import current_scorecards, score_csv
         from webapp.content_library import service_scorecards
 
         try:
             summary = score_csv(
                 in_csv,
                 out_csv,
-                service_scorecards(),
+                # One version of each scorecard: the columns are named by scorecard id, and
+                # answers in a file name no questionnaire version.
+                current_scorecards(service_scorecards(), questionnaire_library()),
                 library=questionnaire_library(),
                 progress=not quiet,
             )

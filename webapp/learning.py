@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import or_, select
 
-from models import Scorecard, scorecard_from_dict
+from models import Scorecard, current_scorecards, scorecard_from_dict
 from questionnaires import SKIP, Questionnaire
 from screening import highest_level, score_response
 from webapp.audit import record_event
@@ -46,10 +46,14 @@ class TrainingData:
 
 
 def active_scorecard(domain: str) -> Scorecard:
+    """The scorecard new responses in the domain are scored with: the one (fitted, if a fitted
+    version was approved) that reads the newest version of its questionnaire. Cards for older
+    versions stay in use for answers to those versions, but are not the one to refit."""
     cards = [c for c in service_scorecards() if c.domain == domain]
     if not cards:
         raise WorkflowError(f"No scorecard scores the domain {domain!r}")
-    return cards[0]
+    current = current_scorecards(cards, questionnaire_library())
+    return (current or cards)[0]
 
 
 def training_data(domain: str) -> TrainingData:

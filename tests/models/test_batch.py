@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from models import Band, builtin_scorecards
+from models import Band, builtin_scorecards, current_scorecards
 from models import batch as batch_module
 from models.batch import Plan, score_csv, score_frame
 
 
 def _responses(n: int, seed: int = 0, cards=None) -> pd.DataFrame:
-    plan = Plan(cards or builtin_scorecards())
+    plan = Plan(cards or current_scorecards())
     rng = np.random.default_rng(seed)
     data = {
         c: np.asarray(plan.options[c], dtype=object)[rng.integers(0, len(plan.options[c]), n)]
@@ -57,8 +57,12 @@ def _variant(card, change, **fields):
     return dataclasses.replace(card, points=points, **fields)
 
 
+# The batch tests score with one version of each scorecard (the current ones: columns are named
+# by scorecard id); the versions kept for older questionnaire versions are checked below too.
+
+
 def test_batch_matches_one_by_one_scoring():
-    cards = builtin_scorecards()
+    cards = current_scorecards()
     frame = _responses(200)
     frame.iloc[5, 0] = None
     frame.iloc[6, 1] = "skip"
@@ -79,7 +83,7 @@ def test_batch_matches_one_by_one_scoring():
 def test_every_shipped_scorecard_matches_on_random_responses_with_gaps(monkeypatch, block):
     if block:  # many row blocks, the last one short
         monkeypatch.setattr(batch_module, "_BLOCK", block, raising=False)
-    cards = builtin_scorecards()
+    cards = current_scorecards()
     frame = _with_gaps(_responses(3000, seed=2), seed=3)
     frame = frame.drop(columns=["mo_sleep", "sc_eyes"])  # not asked of anyone in this file
     assert _mismatches(frame, cards) == []
@@ -87,7 +91,7 @@ def test_every_shipped_scorecard_matches_on_random_responses_with_gaps(monkeypat
 
 def test_the_comparison_fails_when_one_point_differs():
     frame = _with_gaps(_responses(3000, seed=4), seed=5)
-    for card in builtin_scorecards():
+    for card in current_scorecards():
         item = list(card.points)[-1]
         value = next(v for v, p in card.points[item].items() if p)
         table = {**card.points[item], value: card.points[item][value] + 1}
@@ -110,7 +114,7 @@ def test_the_comparison_fails_when_one_point_differs():
 def test_unusual_points_and_cut_offs_match_one_by_one_scoring(monkeypatch, change, method):
     monkeypatch.setattr(batch_module, "_BLOCK", 1000, raising=False)
     cards = []
-    for card in builtin_scorecards():
+    for card in current_scorecards():
         varied = _variant(card, change)
         low, high = varied.min_points, varied.max_points
         if method == "proportion":
@@ -124,7 +128,7 @@ def test_unusual_points_and_cut_offs_match_one_by_one_scoring(monkeypatch, chang
 
 def test_unknown_answers_blank_only_their_rows_and_scorecards(monkeypatch):
     monkeypatch.setattr(batch_module, "_BLOCK", 500, raising=False)
-    cards = builtin_scorecards()
+    cards = current_scorecards()
     frame = _with_gaps(_responses(2000, seed=8), seed=9)
     bad_rows = {3: "at_drift", 1200: "at_drift", 1999: "mo_low", 700: "le_money"}
     for row, column in bad_rows.items():
@@ -147,7 +151,7 @@ def test_unknown_answers_blank_only_their_rows_and_scorecards(monkeypatch):
 def test_scorecards_sharing_items_match_one_by_one_scoring(monkeypatch):
     """A scorecard whose items are spread among another's columns (read column by column)."""
     monkeypatch.setattr(batch_module, "_BLOCK", 600, raising=False)
-    by_id = {c.id: c for c in builtin_scorecards()}
+    by_id = {c.id: c for c in current_scorecards()}
     mood, literacy = by_id["mood-expert"], by_id["literacy-expert"]
     mixed = {**dict(list(mood.points.items())[::2]), **dict(list(literacy.points.items())[1::3])}
     spread = dataclasses.replace(
@@ -167,7 +171,7 @@ def test_scorecards_sharing_items_match_one_by_one_scoring(monkeypatch):
 
 
 def test_score_codes_takes_codes_in_any_integer_layout():
-    cards = builtin_scorecards()
+    cards = current_scorecards()
     plan = Plan(cards)
     frame = _with_gaps(_responses(500, seed=10), seed=11)
     codes, problems = plan.encode(frame)
@@ -179,7 +183,7 @@ def test_score_codes_takes_codes_in_any_integer_layout():
 
 
 def test_csv_with_bad_rows_reports_them_and_scores_the_rest(tmp_path):
-    cards = builtin_scorecards()
+    cards = current_scorecards()
     frame = _responses(50, seed=1)
     literacy = next(c for c in cards if c.id == "literacy-expert")
     frame.loc[9, "rw_forms"] = "sometimez"
@@ -199,3 +203,16 @@ def test_csv_with_bad_rows_reports_them_and_scores_the_rest(tmp_path):
     assert scored.loc[9, "mood-expert_band"] != ""  # ...but scored for the other scorecards
     answers = frame.drop(columns="response_id").iloc[11].to_dict()
     assert float(scored.loc[11, "literacy-expert_points"]) == literacy.score(answers).points
+
+
+def test_the_scorecards_kept_for_older_questionnaire_versions_match_too():
+    current = {card.key for card in current_scorecards()}
+    older = [card for card in builtin_scorecards() if card.key not in current]
+    assert {card.version for card in older} == {"1"} and len(older) == len(current)
+    frame = _with_gaps(_responses(2000, seed=14, cards=older), seed=15)
+    assert _mismatches(frame, older) == []
+
+
+def test_two_versions_of_one_scorecard_are_refused_not_overwritten():
+    with pytest.raises(ValueError, match="two versions of the scorecard literacy-expert"):
+        Plan([c for c in builtin_scorecards() if c.id == "literacy-expert"])

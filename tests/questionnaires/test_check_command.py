@@ -45,8 +45,12 @@ def copy_args(root: Path, *extra: str) -> list[str]:
 def test_the_built_in_library_passes_and_the_report_lists_the_hardest_items_first(capsys):
     assert run() == 0
     out = capsys.readouterr().out
-    assert "OK: 9 questionnaire(s) checked, 0 error(s)" in out
-    assert "checked 8 scorecard(s)" in out
+    questionnaires = len(list(LIBRARY_DIR.glob("*.yaml")))
+    scorecards = len(list(SCORECARDS.glob("*.yaml")))
+    # Nine questionnaires, eight of them with a version 1.1, and a scorecard for each version.
+    assert (questionnaires, scorecards) == (17, 16)
+    assert f"OK: {questionnaires} questionnaire(s) checked, 0 error(s)" in out
+    assert f"checked {scorecards} scorecard(s)" in out
     hardest = out.split("Hardest items first (Flesch-Kincaid grade)\n")[1].strip().splitlines()
     grades = [float(line.split()[0]) for line in hardest[:-1] if line.strip()]
     assert len(grades) == cli_check.WORST_ITEMS_SHOWN
@@ -71,8 +75,10 @@ def test_a_broken_file_fails_with_file_line_and_item(tmp_path, capsys):
     assert "FAILED" in out
 
 
-def test_an_item_without_a_hint_or_summary_breaks_the_house_rules(library_copy, capsys):
-    path = library_copy / "library" / "hearing-seeing.yaml"
+def test_an_item_without_a_summary_breaks_the_house_rules_but_a_hint_is_optional(
+    library_copy, capsys
+):
+    path = library_copy / "library" / "hearing-seeing-1.1.yaml"
     text = path.read_text()
     path.write_text(
         text.replace("        hint: For example, the number on a bus.\n", "").replace(
@@ -81,8 +87,9 @@ def test_an_item_without_a_hint_or_summary_breaks_the_house_rules(library_copy, 
     )
     assert run(*copy_args(library_copy)) == 1
     out = capsys.readouterr().out
-    assert "item 'se_far': needs a 'hint'" in out
     assert "item 'se_far': needs a 'summary'" in out
+    # Hints are optional since the 1.1 versions: filler hints were taken out.
+    assert "needs a 'hint'" not in out
 
 
 def test_jargon_in_a_questionnaire_is_an_error_with_the_item_and_line(library_copy, capsys):
@@ -104,30 +111,31 @@ def test_jargon_in_a_questionnaire_is_an_error_with_the_item_and_line(library_co
 
 
 def test_a_changed_published_file_fails_until_it_gets_a_new_version(library_copy, capsys):
-    path = library_copy / "library" / "mood-worry.yaml"
+    # The newest published version (1.1) is changed; the next one is 1.2.
+    path = library_copy / "library" / "mood-worry-1.1.yaml"
     original = path.read_text()
     path.write_text(original.replace("Have you felt sad or low?", "Have you felt very sad?"))
     assert run(*copy_args(library_copy)) == 1
-    assert "mood-worry@1.0 is published and has changed since it was locked" in (
+    assert "mood-worry@1.1 is published and has changed since it was locked" in (
         capsys.readouterr().out
     )
-    # The honest fix: the old version stays, the change becomes version 1.1, which is locked.
-    changed = path.read_text().replace('version: "1.0"', 'version: "1.1"')
+    # The honest fix: the old version stays, the change becomes version 1.2, which is locked.
+    changed = path.read_text().replace('version: "1.1"', 'version: "1.2"')
     path.write_text(original)
-    (library_copy / "library" / "mood-worry-1.1.yaml").write_text(changed)
+    (library_copy / "library" / "mood-worry-1.2.yaml").write_text(changed)
     assert run(*copy_args(library_copy)) == 1
-    assert "mood-worry@1.1 is published but not in the lock file" in capsys.readouterr().out
+    assert "mood-worry@1.2 is published but not in the lock file" in capsys.readouterr().out
     # A new published version also needs a scorecard that reads it.
-    card = library_copy / "scorecards" / "mood-expert.yaml"
-    (library_copy / "scorecards" / "mood-expert-2.yaml").write_text(
+    card = library_copy / "scorecards" / "mood-expert-2.yaml"
+    (library_copy / "scorecards" / "mood-expert-3.yaml").write_text(
         card.read_text()
-        .replace('version: "1"', 'version: "2"')
-        .replace("[mood-worry@1.0]", "[mood-worry@1.1]")
+        .replace('version: "2"', 'version: "3"')
+        .replace("[mood-worry@1.1]", "[mood-worry@1.2]")
     )
     assert run(*copy_args(library_copy, "--lock")) == 0
     lock = json.loads((library_copy / "library" / "published.lock.json").read_text())
-    assert lock["mood-worry@1.0"] == read_lock()["mood-worry@1.0"]
-    assert lock["mood-worry@1.1"].startswith("sha256:")
+    assert lock["mood-worry@1.1"] == read_lock()["mood-worry@1.1"]
+    assert lock["mood-worry@1.2"].startswith("sha256:")
 
 
 def test_lock_never_rewrites_an_entry(library_copy):

@@ -70,7 +70,7 @@ def test_flags_match_the_schema_and_explain_themselves(client, world):
     assert response.status_code == 200
     validate("Flags", response.json)
     (flag,) = response.json["flags"]
-    assert flag["level"] == "likely" and flag["scorecard"] == "literacy-expert@1"
+    assert flag["level"] == "likely" and flag["scorecard"] == "literacy-expert@2"
     assert flag["headline"].startswith("May need an assessment for reading difficulties")
 
 

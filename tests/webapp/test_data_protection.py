@@ -57,7 +57,7 @@ def test_subject_access_exports_everything_as_json_and_pdf(app, admin_client):
     assert len(questionnaire["answers"]) == 10
     assert questionnaire["answers"][0] == {
         "question": "Do you find letters hard to read?",
-        "answer": "Most of the time",
+        "answer": "Very often",
     }
     assert questionnaire["results"][0]["band"] == "Many signs"
     assert record["communication_plans"] and record["private_links"]

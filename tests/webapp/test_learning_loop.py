@@ -56,7 +56,7 @@ def test_outcomes_fit_approve_and_new_results_carry_the_new_version(app, client,
         old_result = db.session.scalars(select(Result)).first().id
     sign_in_as(client, people["clinician_session"])
     page = get_page(client, "/scorecards/literacy")
-    assert "literacy-expert version 1 (expert)" in page.get_text()
+    assert "literacy-expert version 2 (expert)" in page.get_text()
     page = post_page(client, "/scorecards/literacy/fit", {"csrf_token": csrf_token(page)})
     assert "Fitted literacy-fitted version 1" in page.get_text()
     card = page.select_one("[data-version='1']")
@@ -83,7 +83,7 @@ def test_outcomes_fit_approve_and_new_results_carry_the_new_version(app, client,
         assert (new.scorecard_id, new.scorecard_version) == ("literacy-fitted", "1")
         assert new.flag_level == "likely"
         old = db.session.get(Result, old_result)
-        assert (old.scorecard_id, old.scorecard_version) == ("literacy-expert", "1")
+        assert (old.scorecard_id, old.scorecard_version) == ("literacy-expert", "2")
 
 
 def test_a_fitted_mood_scorecard_keeps_the_safety_alert(app, people):
@@ -136,7 +136,7 @@ def test_model_cards_of_the_active_and_the_candidate(app, client, people):
     post_page(client, "/scorecards/literacy/fit", {"csrf_token": csrf_token(page)})
     page = get_page(client, "/scorecards/literacy")
     links = [a["href"] for a in page.select("a[href$='-card.html'], a[href$='.html']")]
-    assert any("literacy-expert/1.html" in link for link in links)
+    assert any("literacy-expert/2.html" in link for link in links)
     assert any("literacy-fitted/1.html" in link for link in links)
     for link in links:
         response = client.get(link)
@@ -164,7 +164,7 @@ def test_older_results_are_re_scored_only_when_a_lead_asks(app, client, people):
         }
         older = db.session.scalars(select(Result).where(Result.domain == "literacy")).all()
         assert older and {(r.scorecard_id, r.scorecard_version) for r in older} == {
-            ("literacy-expert", "1")
+            ("literacy-expert", "2")
         }
     sign_in_as(client, people["clinician_session"])
     page = get_page(client, "/scorecards/literacy")
@@ -179,7 +179,7 @@ def test_older_results_are_re_scored_only_when_a_lead_asks(app, client, people):
         kept = [r for r in results if r.superseded_at is not None]
         new = [r for r in results if r.superseded_at is None]
         assert len(kept) == len(new) == len(older)  # the old ones stay, on record
-        assert {(r.scorecard_id, r.scorecard_version) for r in kept} == {("literacy-expert", "1")}
+        assert {(r.scorecard_id, r.scorecard_version) for r in kept} == {("literacy-expert", "2")}
         assert {(r.scorecard_id, r.scorecard_version) for r in new} == {("literacy-fitted", "1")}
         changed = 0
         for case in db.session.scalars(select(Case)):

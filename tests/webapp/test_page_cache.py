@@ -15,7 +15,7 @@ from webapp.extensions import db
 from webapp.invitations import create_invitation
 from webapp.records import Case
 
-ALL = list(builtin_library())
+ALL = builtin_library().latest()  # every built-in questionnaire, as a worker offers them
 TEAMS = itertools.count(1)
 
 

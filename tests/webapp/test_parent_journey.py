@@ -217,10 +217,10 @@ class TestAutosave:
         assert self.stored(app) == {READING.items[0].id: "often"}
 
     def test_an_older_save_never_overwrites_a_newer_one(self, app, client, parent):
-        assert self.save(client, parent, self.body("always", seq=2000)).status_code == 200
+        assert self.save(client, parent, self.body("very_often", seq=2000)).status_code == 200
         stale = self.save(client, parent, self.body("never", seq=1000))
         assert stale.status_code == 409 and stale.json["saved"] is False
-        assert self.stored(app)[READING.items[0].id] == "always"
+        assert self.stored(app)[READING.items[0].id] == "very_often"
 
     @pytest.mark.parametrize(
         ("body", "status"),

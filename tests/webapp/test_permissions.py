@@ -200,7 +200,7 @@ def url_for_rule(app, rule, world) -> str:
         if rule.endpoint == "intake.remove_plan_item" and name == "item_id":
             values[name] = world["plan_item"]
         elif rule.endpoint == "learning.card" and name == "version":
-            values[name] = "1"
+            values[name] = "2"  # the active literacy-expert: the one for reading-writing@1.1
         elif name == "version":
             values[name] = "staff"
         elif name == "domain":

@@ -66,9 +66,7 @@ def answer_all(client, case_url: str, answer_for) -> str:
 def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
     sign_in_as(client, people["intake"])
     case_url = open_case(client)
-    check_url = answer_all(
-        client, case_url, lambda item: "always" if "always" in item.option_values else "yes"
-    )
+    check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
 
     page = get_page(client, check_url)
     assert "Check the answers" in page.h1.get_text()
@@ -88,8 +86,8 @@ def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
 
     with app.app_context():
         result = db.session.scalars(select(Result)).one()
-        assert (result.questionnaire_id, result.questionnaire_version) == ("reading-writing", "1.0")
-        assert (result.scorecard_id, result.scorecard_version) == ("literacy-expert", "1")
+        assert (result.questionnaire_id, result.questionnaire_version) == ("reading-writing", "1.1")
+        assert (result.scorecard_id, result.scorecard_version) == ("literacy-expert", "2")
         assert result.points == 40 and result.flag_level == "likely"
         case = db.session.scalars(select(Case)).one()
         assert case.review_state == "awaiting"
@@ -159,7 +157,7 @@ def test_clinician_reviews_a_likely_flag(app, client, people):
     review_url = page.select_one("table a")["href"]
     page = get_page(client, review_url)
     text = page.get_text(" ")
-    assert "Most of the time" in text  # the parent's answers
+    assert "Very often" in text  # the parent's answers
     assert "May need an assessment for reading difficulties" in text
 
     # Refer without a pathway: a clear error, nothing recorded.
