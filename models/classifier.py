@@ -1,8 +1,9 @@
 """ScorecardClassifier: learn a sparse scorecard of small integer points from answers and outcomes.
 
 A worker has to be able to add the points up by hand, so the model is a table of integers, not
-a vector of floats. The recipe is the one that won the trial in MODEL.md; see the class
-docstring and docs/scoring-model.md for why each step is there.
+a vector of floats. The recipe is the one that did best in the trial described in
+docs/scoring-model.md ("What the trial found"); the class docstring and that page say why each
+step is there.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ class ScorecardClassifier(ClassifierMixin, BaseEstimator):
     threshold such as ASRS Part A's). The integer total of those points is what a worker adds
     up; ``predict_proba`` maps it to a risk through a logistic curve fitted on the training data.
 
-    Why this recipe (MODEL.md): how items are chosen mattered more than how points are rounded,
-    so items are chosen first with exact logistic fits, and only then rounded.
+    Why this recipe (docs/scoring-model.md): how items are chosen mattered more than how points
+    are rounded, so items are chosen first with exact logistic fits, and only then rounded.
 
     1. Encoding: per column, a linear feature (the code) and step features ``code >= t``.
     2. Forward selection: at each step every unused item and each of its encodings (linear,

@@ -1,8 +1,9 @@
 """How good a scorecard is, in the terms a screening service decides on.
 
 A screen is judged at a cut-off, not by AUC alone: with ~20 attainable totals the operating
-point is the hard part (MODEL.md), so every attainable cut-off is tabulated. Fairness needs more
-than equal sensitivity, so false-positive rates and calibration are reported per group too.
+point is the hard part (docs/scoring-model.md, "What the trial found"), so every attainable
+cut-off is tabulated. Fairness needs more than equal sensitivity, so false-positive rates and
+calibration are reported per group too.
 """
 
 from __future__ import annotations

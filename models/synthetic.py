@@ -54,7 +54,7 @@ def make_answers(
     About a third of the ``n_true`` true items are yes/no, a third count per level and a third
     matter only at the top level. With ``group_shift`` > 0 a second group ("B", about 30%) is
     added whose answers to one true rated item are pushed up by that many levels for reasons
-    unrelated to need: the fairness demo from MODEL.md."""
+    unrelated to need: the fairness demo of docs/scoring-model.md ("What the trial found")."""
     rng = np.random.default_rng(seed)
     names = [f"b{i + 1:02d}" for i in range(n_binary)] + [f"r{i + 1:02d}" for i in range(n_rated)]
     options: dict[str, tuple[str, ...]] = {
