@@ -225,9 +225,7 @@ class ScorecardClassifier(ClassifierMixin, BaseEstimator):
             points[name] = {v: float(p) for v, p in zip(values, table, strict=True)}
         cutoffs = list(cutoffs) if cutoffs is not None else [1 - int(self.intercept_)]
         if bands is None:
-            defaults = [("none", "Few signs", "none"), ("possible", "Some signs", "possible")]
-            defaults += [("likely", "Many signs", "likely")]
-            bands = defaults[: len(cutoffs) + 1] if len(cutoffs) < 3 else None
+            bands = _default_bands(len(cutoffs))
         if bands is None or len(bands) != len(cutoffs) + 1:
             raise ValueError("give one (name, label, flag) band more than there are cut-offs")
         low = sum(min([0.0, *t.values()]) for t in points.values())
@@ -301,6 +299,13 @@ def with_cutoffs(scorecard: Scorecard, cutoffs: Sequence[float]) -> Scorecard:
 
 
 # ------------------------------------------------------------------ helpers
+def _default_bands(n_cutoffs: int) -> list[tuple[str, str, str]] | None:
+    """(name, label, flag) of the bands for up to two cut-offs; None for more."""
+    defaults = [("none", "Few signs", "none"), ("possible", "Some signs", "possible")]
+    defaults += [("likely", "Many signs", "likely")]
+    return defaults[: n_cutoffs + 1] if n_cutoffs < 3 else None
+
+
 def _feature_names(model: ScorecardClassifier) -> list[str]:
     names = getattr(model, "feature_names_in_", None)
     if names is None:
