@@ -20,11 +20,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
+from models.byte_sums import Operation, byte_sums, whole_number_scale
 from models.scorecard import Scorecard
 from questionnaires import SKIP, Library, builtin_library
 
@@ -158,7 +160,6 @@ class Plan:
 # Rows per block: a scorecard's columns and its byte-sized sums for one block stay in cache.
 _BLOCK = 65_536
 _UNKNOWN = 255  # the uint8 code of an answer that is not an option
-_BYTE = 255  # the largest sum a uint8 buffer may hold
 
 
 class _Scratch:
@@ -189,13 +190,13 @@ class _CardPlan:
             for item, table in card.points.items()
         ]
         self.band_dtype = np.int8 if len(card.bands) < 127 else np.intp
-        self.scale = _scale(tables)
-        compiled = None if self.scale is None else _compile(card, tables, self.scale)
+        self.scale = whole_number_scale(tables)
+        compiled = None if self.scale is None else byte_sums(card, tables, self.scale)
         if compiled is None:  # points that are not whole numbers: float64, item by item
             self.whole = False
             self.tables = [np.array(t, np.float64) for t in tables]
             self.mins = np.array([b.min for b in card.bands])
-            self.buffers = []
+            self.buffers: list[list[Operation]] = []
             self.dtype = np.dtype(np.float64)
         else:
             self.whole = True
@@ -309,143 +310,6 @@ class _CardPlan:
         return points, total, band
 
 
-def _scale(tables: list[list[float]]) -> int | None:
-    """The least power of two (up to 2^10) making every point a whole number, or None."""
-    for shift in range(11):
-        scale = 1 << shift
-        if all(float(v * scale).is_integer() for t in tables for v in t):
-            return scale
-    return None
-
-
-def _compile(card: Scorecard, tables: list[list[float]], scale: int):
-    """Whole-number points as byte sums: ``buffers`` (a list of operations per uint8 sum),
-    ``terms`` ((buffer, weight) pairs: points = sum of weight x buffer), the accumulator
-    dtype, the integer cut-offs and the band every row reaches. None if it does not fit."""
-    units: dict[int, list[tuple[int, list[tuple[str, int, int]]]]] = defaultdict(list)
-    low = high = 0
-    biggest = 1  # the largest weight, which must fit the accumulator too
-    for col, table in enumerate(tables):
-        f = [int(v * scale) for v in table]
-        low, high = low + min(f), high + max(f)
-        for weight, pieces, most in _pieces(f):
-            if most > _BYTE:
-                return None
-            biggest = max(biggest, abs(weight))
-            units[weight].append((most, [(kind, col, k) for kind, k in pieces]))
-    dtype = next(
-        (
-            t
-            for t in (np.int16, np.int32)
-            if np.iinfo(t).min < min(low, -biggest) and max(high, biggest) < np.iinfo(t).max
-        ),
-        None,
-    )
-    if dtype is None:
-        return None
-    buffers, terms = [], []
-    for weight, group in units.items():
-        room = 0
-        for most, pieces in group:
-            if not buffers or terms[-1][1] != weight or room + most > _BYTE:
-                buffers.append([])
-                terms.append((len(buffers) - 1, weight))
-                room = 0
-            buffers[-1].append(pieces)
-            room += most
-    ops = [_operations(units) for units in buffers]
-    # Least integer total reaching each cut-off, worked out with the same float arithmetic as
-    # Scorecard.score (points, then points / max_points for "proportion"), by bisection.
-    total = _total_of(card, scale)
-    cuts, base = [], 0
-    for band in card.bands[1:]:
-        if total(low) >= band.min:
-            base += 1
-            continue
-        if total(high) < band.min:
-            continue
-        lo, hi = low, high  # total(lo) < min <= total(hi)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            lo, hi = (lo, mid) if total(mid) >= band.min else (mid, hi)
-        cuts.append(hi)
-    return ops, terms, np.dtype(dtype), cuts, base
-
-
-def _total_of(card: Scorecard, scale: int):
-    if card.method != "proportion":
-        return lambda v: v / scale
-    top = card.max_points
-    return (lambda v: (v / scale) / top) if top else (lambda v: 0.0)
-
-
-def _pieces(f: list[int]):
-    """An item's points by code, f(0) = 0, as (weight, pieces, largest value) units with
-    f = sum of weight x unit and every unit between 0 and its largest value. A piece is
-    ("code", 0): the code itself, ("step", k): 1 when code >= k, or ("-step", k)."""
-    width = len(f)
-    best = None
-    for slope in {0, *(f[k] - f[k - 1] for k in range(2, width))}:
-        rest = [f[c] - slope * c for c in range(width)]
-        steps = [(k, rest[k] - rest[k - 1]) for k in range(1, width) if rest[k] != rest[k - 1]]
-        cost = (slope != 0) + 2 * len(steps)
-        if best is None or cost < best[0]:
-            best = (cost, slope, steps)
-    _, slope, steps = best
-    by_size: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
-    if slope:
-        by_size[abs(slope)].append((1 if slope > 0 else -1, "code", 0))
-    for k, d in steps:
-        by_size[abs(d)].append((1 if d > 0 else -1, "step", k))
-    for size, signed in by_size.items():
-        values = [sum(sign * _piece(kind, k, c) for sign, kind, k in signed) for c in range(width)]
-        if min(values) >= 0:
-            yield size, _named(signed), max(values)
-        elif max(values) <= 0:
-            yield -size, _named([(-sign, kind, k) for sign, kind, k in signed]), -min(values)
-        else:  # both signs: the positive and the negative parts apart
-            for sign in (1, -1):
-                part = [(1, kind, k) for s, kind, k in signed if s == sign]
-                most = max(sum(_piece(kind, k, c) for _, kind, k in part) for c in range(width))
-                yield sign * size, _named(part), most
-
-
-def _piece(kind: str, k: int, code: int) -> int:
-    return code if kind == "code" else int(code >= k)
-
-
-def _named(signed) -> list[tuple[str, int]]:
-    """Signed pieces as operations' names, positive ones first."""
-    order = sorted(signed, key=lambda p: -p[0])
-    return [(("+" if s > 0 else "-") + kind, k) for s, kind, k in order]
-
-
-def _operations(units) -> list[tuple[str, int, int]]:
-    """The operations filling one byte sum from its units' pieces: the first positive code
-    or step sets it (two codes at once when they come first), the rest add or subtract."""
-    pieces = sorted((p for unit in units for p in unit), key=lambda p: p[0][0] != "+")
-    ops: list[tuple[str, int, int]] = []
-    i = 0
-    if not pieces or pieces[0][0][0] == "-":
-        ops.append(("zero", 0, 0))
-    elif pieces[0][0] == "+code":
-        if len(pieces) > 1 and pieces[1][0] == "+code":
-            ops.append(("add2", pieces[0][1], pieces[1][1]))
-            i = 2
-        else:
-            ops.append(("copy", pieces[0][1], 0))
-            i = 1
-    else:
-        ops.append(("step", pieces[0][1], pieces[0][2]))
-        i = 1
-    for name, col, k in pieces[i:]:
-        if name.endswith("code"):
-            ops.append(("add" if name[0] == "+" else "sub", col, 0))
-        else:
-            ops.append(("step" + name[0], col, k))
-    return ops
-
-
 def score_frame(
     frame: pd.DataFrame,
     scorecards: Sequence[Scorecard],
@@ -487,7 +351,9 @@ def score_csv(
     rows, first = 0, True
     keep = set(keep_columns)
     # Item columns as categories: the parser hashes each distinct answer once per chunk.
-    dtypes = defaultdict(lambda: str, dict.fromkeys(plan.columns, "category"))
+    dtypes: defaultdict[str, Any] = defaultdict(
+        lambda: str, dict.fromkeys(plan.columns, "category")
+    )
     reader = pd.read_csv(in_path, dtype=dtypes, chunksize=chunk_size, keep_default_na=False)
     with Path(out_path).open("w", encoding="utf-8", newline="") as out:
         for chunk in tqdm(reader, disable=not progress, desc="scoring", unit="chunk"):
@@ -537,7 +403,7 @@ def _options(scorecards: Sequence[Scorecard], library: Library | None) -> dict[s
             for item in questionnaire.iter_items():
                 if item.id in card.points:
                     options.setdefault(item.id, list(item.option_values))
-        for item, table in card.points.items():
-            known = options.setdefault(item, list(table))
+        for item_id, table in card.points.items():
+            known = options.setdefault(item_id, list(table))
             known += [v for v in table if v not in known]
     return options

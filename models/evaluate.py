@@ -1,14 +1,15 @@
 """How good a scorecard is, in the terms a screening service decides on.
 
 A screen is judged at a cut-off, not by AUC alone: with ~20 attainable totals the operating
-point is the hard part (MODEL.md), so every attainable cut-off is tabulated. Fairness needs more
-than equal sensitivity, so false-positive rates and calibration are reported per group too.
+point is the hard part (docs/scoring-model.md, "What the trial found"), so every attainable
+cut-off is tabulated. Fairness needs more than equal sensitivity, so false-positive rates and
+calibration are reported per group too.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -213,30 +214,10 @@ def evaluate(
     group_frame, sens_gap, fpr_gap, gap_intervals = None, None, None, (None, None)
     if groups is not None:
         g = np.asarray(groups)
-        rows = []
-        for name in pd.unique(g):
-            mask = g == name
-            yg, sg = y[mask], s[mask]
-            point = operating_point(yg, sg, chosen_cut)
-            row = {
-                "group": name,
-                "n": int(mask.sum()),
-                "positives": int(yg.sum()),
-                "auc": roc_auc(yg, sg),
-                "sensitivity": point.sensitivity,
-                "false_positive_rate": 1 - point.specificity,
-                "ppv": point.ppv,
-                "flagged": point.flagged,
-            }
-            if risk is not None:
-                rg = np.asarray(risk)[mask]
-                c = calibration(yg, rg)
-                row.update(calibration_in_the_large=c.intercept, mean_risk=c.mean_risk)
-                row.update(observed_rate=c.observed_rate)
-            row["enough_cases"] = bool(
-                yg.sum() >= min_group_cases and (len(yg) - yg.sum()) >= min_group_cases
-            )
-            rows.append(row)
+        rows = [
+            _group_row(name, g == name, y, s, risk, chosen_cut, min_group_cases)
+            for name in pd.unique(g)
+        ]
         group_frame = pd.DataFrame(rows)
         enough = group_frame[group_frame["enough_cases"]]
         if len(enough) >= 2:
@@ -262,6 +243,39 @@ def evaluate(
         sensitivity_gap_interval=gap_intervals[0],
         fpr_gap_interval=gap_intervals[1],
     )
+
+
+def _group_row(
+    name: Any,
+    mask: np.ndarray,
+    y: np.ndarray,
+    s: np.ndarray,
+    risk: Any,
+    cutoff: float,
+    min_group_cases: int,
+) -> dict[str, Any]:
+    """One group's figures at the chosen cut-off, and whether it has cases enough to compare."""
+    yg, sg = y[mask], s[mask]
+    point = operating_point(yg, sg, cutoff)
+    row = {
+        "group": name,
+        "n": int(mask.sum()),
+        "positives": int(yg.sum()),
+        "auc": roc_auc(yg, sg),
+        "sensitivity": point.sensitivity,
+        "false_positive_rate": 1 - point.specificity,
+        "ppv": point.ppv,
+        "flagged": point.flagged,
+    }
+    if risk is not None:
+        rg = np.asarray(risk)[mask]
+        c = calibration(yg, rg)
+        row.update(calibration_in_the_large=c.intercept, mean_risk=c.mean_risk)
+        row.update(observed_rate=c.observed_rate)
+    row["enough_cases"] = bool(
+        yg.sum() >= min_group_cases and (len(yg) - yg.sum()) >= min_group_cases
+    )
+    return row
 
 
 def _gap_intervals(groups, y, flagged, n_boot: int, random_state: int, level: float = 0.95):

@@ -1,9 +1,10 @@
 """A model card for a scorecard: one standalone HTML file a reviewer can read before approving it.
 
-Every released scorecard needs one (MODEL.md): what data it was built on, what it is for, what it
-must not be used for, and how well it did overall and for each group. It is a single file with
-its charts inline so it can be attached to an approval record or emailed. Each chart has alt text
-and the numbers behind it in a table, so the card works read aloud too.
+Every released scorecard needs one (the goals in docs/scoring-model.md): what data it was built
+on, what it is for, what it must not be used for, and how well it did overall and for each
+group. It is a single file with its charts inline so it can be attached to an approval record or
+emailed. Each chart has alt text and the numbers behind it in a table, so the card works read
+aloud too.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ calculation reproduces every result, and batch scoring is one matrix product.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -153,7 +153,7 @@ class Scorecard:
         if self.method == "proportion":
             total = points / self.max_points if self.max_points else 0.0
         alerts = tuple(
-            Alert(rule.item, answers[rule.item], rule.message)
+            Alert(rule.item, str(answers[rule.item]), rule.message)
             for rule in self.critical
             if answers.get(rule.item) in rule.values
         )
@@ -227,6 +227,9 @@ def load_scorecard(path: str | Path, library: Library) -> Scorecard:
     return scorecard_from_dict(data, library, source=str(path))
 
 
+ReportProblem = Callable[..., None]  # (message, node=None, key=None, item=None)
+
+
 def scorecard_from_dict(data: Any, library: Library, *, source: str = "<scorecard>") -> Scorecard:
     """Check a scorecard against the questionnaires it scores and compile its rules to points."""
     problems: list[Problem] = []
@@ -242,88 +245,16 @@ def scorecard_from_dict(data: Any, library: Library, *, source: str = "<scorecar
     if problems:
         raise ScorecardError(problems)
 
-    items_by_id: dict[str, Item] = {}
     refs = data["questionnaires"] if isinstance(data["questionnaires"], list) else []
-    if not refs:
-        problem(
-            "'questionnaires' must list the questionnaires scored, as id@version",
-            data,
-            "questionnaires",
-        )
-    for ref in refs:
-        qid, _, version = str(ref).partition("@")
-        try:
-            questionnaire = library.get(qid, version or None)
-        except KeyError:
-            problem(f"questionnaire '{ref}' is not in the library", data, "questionnaires")
-            continue
-        for item in questionnaire.iter_items():
-            items_by_id[item.id] = item
-
-    method = data.get("method", "sum")
-    if method not in METHODS:
-        problem(f"method '{method}' must be one of {', '.join(METHODS)}", data, "method")
-    provenance = data.get("provenance", "expert")
-    if provenance not in PROVENANCES:
-        problem(
-            f"provenance '{provenance}' must be one of {', '.join(PROVENANCES)}", data, "provenance"
-        )
-
-    points: dict[str, dict[str, float]] = {}
-    summaries: dict[str, str] = {}
-    raw_items = data["items"] if isinstance(data["items"], dict) else {}
-    if not raw_items:
-        problem("'items' must map item ids to their scoring rule", data, "items")
-    for item_id, rule in raw_items.items():
-        item = items_by_id.get(item_id)
-        if item is None:
-            problem("this item is not in the questionnaires listed", raw_items, item_id, item_id)
-            continue
-        table = _compile_rule(item, rule, lambda m, i=item_id: problem(m, raw_items, i, i))
-        if table is not None:
-            points[item_id] = table
-            summaries[item_id] = item.summary or item.prompt
-
-    critical = []
-    for raw in data.get("critical", []) or []:
-        item = items_by_id.get(raw.get("item")) if isinstance(raw, dict) else None
-        if item is None:
-            problem("a critical rule must name an item of the questionnaires listed", raw)
-            continue
-        values = frozenset(str(v) for v in raw.get("in", []))
-        unknown = values - set(item.option_values)
-        if not values or unknown:
-            problem(
-                f"critical rule answers {sorted(unknown) or '(none)'} are not options",
-                raw,
-                "in",
-                item.id,
-            )
-        message = raw.get("message")
-        if not isinstance(message, str) or not message.strip():
-            problem("a critical rule needs a 'message' saying what to do", raw, item=item.id)
-            continue
-        critical.append(CriticalRule(item.id, values, " ".join(message.split())))
-
+    items_by_id = _scored_items(data, refs, library, problem)
+    method = _one_of(data, "method", "sum", METHODS, problem)
+    provenance = _one_of(data, "provenance", "expert", PROVENANCES, problem)
+    points, summaries = _points(data, items_by_id, problem)
+    critical = _critical_rules(data, items_by_id, problem)
     bands = _bands(data.get("bands"), problem)
     calibration = _calibration(data.get("calibration"), problem)
     if not problems and bands:
-        reach_max = sum(max([0.0, *t.values()]) for t in points.values())
-        reach_min = sum(min([0.0, *t.values()]) for t in points.values())
-        if method == "proportion":
-            reach_min, reach_max = (reach_min / reach_max if reach_max else 0.0), 1.0
-        raw_bands = {
-            str(entry.get("name")): entry for entry in data["bands"] if isinstance(entry, dict)
-        }
-        for band in bands[1:]:
-            if band.min > reach_max or band.min <= reach_min:
-                entry = raw_bands.get(band.name)
-                problem(
-                    f"the cut-off {band.min} of band '{band.name}' cannot be reached "
-                    f"(scores run from {_plain(reach_min)} to {_plain(reach_max)})",
-                    entry if entry is not None else data,
-                    "min" if entry is not None else "bands",
-                )
+        _check_cutoffs_reachable(data, bands, points, method, problem)
     if problems:
         raise ScorecardError(problems)
     return Scorecard(
@@ -343,7 +274,113 @@ def scorecard_from_dict(data: Any, library: Library, *, source: str = "<scorecar
     )
 
 
-def _calibration(raw: Any, problem) -> tuple[float, float] | None:
+def _scored_items(
+    data: dict, refs: list, library: Library, problem: ReportProblem
+) -> dict[str, Item]:
+    """Every item of the questionnaires the scorecard names, by id."""
+    items_by_id: dict[str, Item] = {}
+    if not refs:
+        problem(
+            "'questionnaires' must list the questionnaires scored, as id@version",
+            data,
+            "questionnaires",
+        )
+    for ref in refs:
+        qid, _, version = str(ref).partition("@")
+        try:
+            questionnaire = library.get(qid, version or None)
+        except KeyError:
+            problem(f"questionnaire '{ref}' is not in the library", data, "questionnaires")
+            continue
+        for item in questionnaire.iter_items():
+            items_by_id[item.id] = item
+    return items_by_id
+
+
+def _one_of(
+    data: dict, key: str, default: str, allowed: tuple[str, ...], problem: ReportProblem
+) -> str:
+    value = data.get(key, default)
+    if value not in allowed:
+        problem(f"{key} '{value}' must be one of {', '.join(allowed)}", data, key)
+    return value
+
+
+def _points(
+    data: dict, items_by_id: dict[str, Item], problem: ReportProblem
+) -> tuple[dict[str, dict[str, float]], dict[str, str]]:
+    """(points per answer, summary) of each scored item."""
+    points: dict[str, dict[str, float]] = {}
+    summaries: dict[str, str] = {}
+    raw_items = data["items"] if isinstance(data["items"], dict) else {}
+    if not raw_items:
+        problem("'items' must map item ids to their scoring rule", data, "items")
+    for item_id, rule in raw_items.items():
+        item = items_by_id.get(item_id)
+        if item is None:
+            problem("this item is not in the questionnaires listed", raw_items, item_id, item_id)
+            continue
+        table = _compile_rule(item, rule, lambda m, i=item_id: problem(m, raw_items, i, i))
+        if table is not None:
+            points[item_id] = table
+            summaries[item_id] = item.summary or item.prompt
+    return points, summaries
+
+
+def _critical_rules(
+    data: dict, items_by_id: dict[str, Item], problem: ReportProblem
+) -> list[CriticalRule]:
+    critical = []
+    for raw in data.get("critical", []) or []:
+        named = raw.get("item") if isinstance(raw, dict) else None
+        item = items_by_id.get(named) if isinstance(named, str) else None
+        if item is None:
+            problem("a critical rule must name an item of the questionnaires listed", raw)
+            continue
+        values = frozenset(str(v) for v in raw.get("in", []))
+        unknown = values - set(item.option_values)
+        if not values or unknown:
+            problem(
+                f"critical rule answers {sorted(unknown) or '(none)'} are not options",
+                raw,
+                "in",
+                item.id,
+            )
+        message = raw.get("message")
+        if not isinstance(message, str) or not message.strip():
+            problem("a critical rule needs a 'message' saying what to do", raw, item=item.id)
+            continue
+        critical.append(CriticalRule(item.id, values, " ".join(message.split())))
+    return critical
+
+
+def _check_cutoffs_reachable(
+    data: dict,
+    bands: list[Band],
+    points: dict[str, dict[str, float]],
+    method: str,
+    problem: ReportProblem,
+) -> None:
+    """Every cut-off above the lowest band must be a total that some answers can reach."""
+    reach_max = sum(max([0.0, *t.values()]) for t in points.values())
+    reach_min = sum(min([0.0, *t.values()]) for t in points.values())
+    if method == "proportion":
+        reach_min, reach_max = (reach_min / reach_max if reach_max else 0.0), 1.0
+    raw_bands = {
+        str(entry.get("name")): entry for entry in data["bands"] if isinstance(entry, dict)
+    }
+    for band in bands[1:]:
+        if band.min > reach_max or band.min <= reach_min:
+            entry = raw_bands.get(band.name)
+            problem(
+                f"the cut-off {band.min} of band '{band.name}' cannot be reached "
+                f"(scores run from {_plain(reach_min)} to {_plain(reach_max)})",
+                entry if entry is not None else data,
+                "min" if entry is not None else "bands",
+            )
+
+
+def _calibration(raw: Any, problem: ReportProblem) -> tuple[float, float] | None:
     if raw is None:
         return None
     numbers = (int, float)
@@ -357,7 +394,7 @@ def _calibration(raw: Any, problem) -> tuple[float, float] | None:
     return (float(raw["slope"]), float(raw["intercept"]))
 
 
-def _compile_rule(item: Item, rule: Any, problem) -> dict[str, float] | None:
+def _compile_rule(item: Item, rule: Any, problem: ReportProblem) -> dict[str, float] | None:
     """Turn one item's rule (points / scale / threshold, reverse, weight) into points."""
     values = list(item.option_values)
     if not values:
@@ -407,7 +444,7 @@ def _compile_rule(item: Item, rule: Any, problem) -> dict[str, float] | None:
     return {v: p * weight for v, p in table.items()}
 
 
-def _bands(raw: Any, problem) -> list[Band]:
+def _bands(raw: Any, problem: ReportProblem) -> list[Band]:
     if not isinstance(raw, list) or not raw:
         problem("'bands' must be a list of bands with name, label, min and flag")
         return []

@@ -54,10 +54,30 @@ def make_answers(
     About a third of the ``n_true`` true items are yes/no, a third count per level and a third
     matter only at the top level. With ``group_shift`` > 0 a second group ("B", about 30%) is
     added whose answers to one true rated item are pushed up by that many levels for reasons
-    unrelated to need: the fairness demo from MODEL.md."""
+    unrelated to need: the fairness demo of docs/scoring-model.md ("What the trial found")."""
     rng = np.random.default_rng(seed)
     names = [f"b{i + 1:02d}" for i in range(n_binary)] + [f"r{i + 1:02d}" for i in range(n_rated)]
-    options = {name: YES_NO if name[0] == "b" else RATED for name in names}
+    options: dict[str, tuple[str, ...]] = {
+        name: YES_NO if name[0] == "b" else RATED for name in names
+    }
+    X = _latent_answers(rng, names, n)
+    true_binary, true_linear, true_top = _true_items(names, n_true, n_binary)
+    truth, logit = _truth(rng, X, true_binary, true_linear, true_top)
+    intercept = _intercept_for(logit, prevalence)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(intercept + logit)))).astype(np.int64)
+
+    groups = None
+    if group_shift > 0:
+        groups = np.where(rng.random(n) < 0.3, "B", "A")
+        item = (true_linear or [n for n in names if n[0] == "r"])[0]
+        shifted = np.minimum(X[item].to_numpy() + int(group_shift), len(RATED) - 1)
+        X[item] = np.where(groups == "B", shifted, X[item].to_numpy())
+    return SyntheticData(X, y, groups, truth, options, intercept)
+
+
+def _latent_answers(rng: np.random.Generator, names: list[str], n: int) -> pd.DataFrame:
+    """Codes from one latent trait per person plus item noise: yes/no items ("b...") cut once,
+    rated items cut into four levels."""
     trait = rng.normal(size=n)
     columns = {}
     for name in names:
@@ -68,16 +88,32 @@ def make_answers(
         else:
             cuts = np.sort(rng.uniform(-0.5, 1.8, size=3))
             columns[name] = np.searchsorted(cuts, latent).astype(np.int64)
-    X = pd.DataFrame(columns)
+    return pd.DataFrame(columns)
 
+
+def _true_items(
+    names: list[str], n_true: int, n_binary: int
+) -> tuple[list[str], list[str], list[str]]:
+    """(yes/no, per-level, top-level-only) items of the truth."""
     n_true = min(n_true, len(names))
     true_binary = [n for n in names if n[0] == "b"][: max(n_true // 3, 1 if n_binary else 0)]
     rated = [n for n in names if n[0] == "r"]
     n_rated_true = n_true - len(true_binary)
     true_linear = rated[: (n_rated_true + 1) // 2]
     true_top = rated[len(true_linear) : n_rated_true]
+    return true_binary, true_linear, true_top
+
+
+def _truth(
+    rng: np.random.Generator,
+    X: pd.DataFrame,
+    true_binary: list[str],
+    true_linear: list[str],
+    true_top: list[str],
+) -> tuple[dict[str, tuple[str, float]], np.ndarray]:
+    """The weight of each true item and everyone's log-odds (before the intercept)."""
     truth: dict[str, tuple[str, float]] = {}
-    logit = np.zeros(n)
+    logit = np.zeros(len(X))
     for name in true_binary:
         weight = float(rng.uniform(0.5, 1.2))
         truth[name] = ("binary", weight)
@@ -90,20 +126,16 @@ def make_answers(
         weight = float(rng.uniform(0.8, 1.5))
         truth[name] = ("top", weight)
         logit += weight * (X[name].to_numpy() == len(RATED) - 1)
-    # Intercept so the outcome rate is about ``prevalence``.
+    return truth, logit
+
+
+def _intercept_for(logit: np.ndarray, prevalence: float) -> float:
+    """The intercept that makes the mean risk about ``prevalence``."""
     intercept = float(np.log(prevalence / (1 - prevalence)) - np.mean(logit))
     for _ in range(30):
         rate = np.mean(1 / (1 + np.exp(-(intercept + logit))))
         intercept += np.log(prevalence / (1 - prevalence)) - np.log(rate / (1 - rate))
-    y = (rng.random(n) < 1 / (1 + np.exp(-(intercept + logit)))).astype(np.int64)
-
-    groups = None
-    if group_shift > 0:
-        groups = np.where(rng.random(n) < 0.3, "B", "A")
-        item = (true_linear or rated)[0]
-        shifted = np.minimum(X[item].to_numpy() + int(group_shift), len(RATED) - 1)
-        X[item] = np.where(groups == "B", shifted, X[item].to_numpy())
-    return SyntheticData(X, y, groups, truth, options, intercept)
+    return intercept
 
 
 def make_asrs_rule(n: int = 5_000, *, n_noise: int = 6, seed: int = 0) -> SyntheticData:

@@ -112,32 +112,7 @@ def check_files(
     result = CheckResult()
     keys: dict[str, str] = {}
     for path in paths:
-        try:
-            questionnaire = load_questionnaire(path)
-        except QuestionnaireError as exc:
-            result.errors.extend(exc.problems)
-            continue
-        if questionnaire.key in keys:
-            result.errors.append(
-                Problem(
-                    questionnaire.source,
-                    f"{questionnaire.key} is also in {keys[questionnaire.key]}: each id and "
-                    "version must be in one file only",
-                )
-            )
-            continue
-        keys[questionnaire.key] = questionnaire.source
-        result.questionnaires.append(questionnaire)
-        result.errors.extend(house_rules(questionnaire))
-        report = check_questionnaire(questionnaire)
-        result.reports.append(report)
-        for finding in report.findings:
-            problem = _finding_problem(questionnaire, finding)
-            if questionnaire.kind == "instrument":
-                result.notes.append(f"{problem} (a licensed instrument: words cannot change)")
-            else:
-                result.errors.append(problem)
-
+        _check_file(path, keys, result)
     if scales_file is not None:
         try:
             scales = load_answer_scales(scales_file)
@@ -146,23 +121,58 @@ def check_files(
         else:
             result.errors.extend(scale_problems(result.questionnaires, scales))
     if lock_file is not None:
-        entries = read_lock(lock_file)
-        if lock:
-            added = add_to_lock(result.questionnaires, entries)
-            if added:
-                write_lock(entries, lock_file)
-                result.notes.append(f"locked {', '.join(added)} in {lock_file}")
-        result.errors.extend(
-            check_lock(
-                result.questionnaires,
-                entries,
-                lock_source=str(lock_file),
-                complete=lock_file == LOCK_FILE and _covers_library(paths),
-            )
-        )
+        _check_lock_file(paths, lock_file, lock, result)
     if scorecard_dir is not None:
         result.errors.extend(check_scorecards(scorecard_dir, result.questionnaires, result.notes))
     return result
+
+
+def _check_file(path: Path, keys: dict[str, str], result: CheckResult) -> None:
+    """Load one file and run the house rules and the readability checks on it. ``keys`` are
+    the questionnaire keys seen so far, with their files."""
+    try:
+        questionnaire = load_questionnaire(path)
+    except QuestionnaireError as exc:
+        result.errors.extend(exc.problems)
+        return
+    if questionnaire.key in keys:
+        result.errors.append(
+            Problem(
+                questionnaire.source,
+                f"{questionnaire.key} is also in {keys[questionnaire.key]}: each id and "
+                "version must be in one file only",
+            )
+        )
+        return
+    keys[questionnaire.key] = questionnaire.source
+    result.questionnaires.append(questionnaire)
+    result.errors.extend(house_rules(questionnaire))
+    report = check_questionnaire(questionnaire)
+    result.reports.append(report)
+    for finding in report.findings:
+        problem = _finding_problem(questionnaire, finding)
+        if questionnaire.kind == "instrument":
+            result.notes.append(f"{problem} (a licensed instrument: words cannot change)")
+        else:
+            result.errors.append(problem)
+
+
+def _check_lock_file(paths: list[Path], lock_file: Path, lock: bool, result: CheckResult) -> None:
+    """Published versions must match the lock file; with ``lock``, new ones are added first."""
+    entries = read_lock(lock_file)
+    if lock:
+        added = add_to_lock(result.questionnaires, entries)
+        if added:
+            write_lock(entries, lock_file)
+            result.notes.append(f"locked {', '.join(added)} in {lock_file}")
+    result.errors.extend(
+        check_lock(
+            result.questionnaires,
+            entries,
+            lock_source=str(lock_file),
+            complete=lock_file == LOCK_FILE and _covers_library(paths),
+        )
+    )
 
 
 def _covers_library(paths: list[Path]) -> bool:

@@ -91,27 +91,10 @@ class _Checker:
             self.problem(
                 f"id '{qid}' must be lower-case letters, digits, '-' or '_'", data=data, key="id"
             )
-        raw_version = data.get("version")
-        version = str(raw_version) if isinstance(raw_version, (str, int, float)) else None
-        if raw_version is None:
-            self.problem("'version' is missing", data=data)
-        elif version is None:
-            self.problem(
-                'version must be text like "1.0", not a list or a mapping', data=data, key="version"
-            )
-        if version is not None and not _VERSION.match(version):
-            self.problem(
-                f"version '{version}' must look like 1, 1.2 or 1.2.3", data=data, key="version"
-            )
+        version = self.version(data)
         title = self.text(data, "title")
-        kind = data.get("kind", "indicator")
-        if kind not in KINDS:
-            self.problem(f"kind '{kind}' must be one of {', '.join(KINDS)}", data=data, key="kind")
-        status = data.get("status", "draft")
-        if status not in STATUSES:
-            self.problem(
-                f"status '{status}' must be one of {', '.join(STATUSES)}", data=data, key="status"
-            )
+        kind = self.one_of(data, "kind", "indicator", KINDS)
+        status = self.one_of(data, "status", "draft", STATUSES)
         domains = data.get("domains", [])
         if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
             self.problem("'domains' must be a list of domain ids", data=data, key="domains")
@@ -120,20 +103,7 @@ class _Checker:
         if minutes is not None and (not isinstance(minutes, int) or minutes <= 0):
             self.problem("'minutes' must be a whole number above 0", data=data, key="minutes")
             minutes = None
-
-        raw_sections = data.get("sections")
-        if not isinstance(raw_sections, list) or not raw_sections:
-            self.problem(
-                "'sections' must be a list with at least one section", data=data, key="sections"
-            )
-            raw_sections = []
-        seen_items: dict[str, int | None] = {}
-        seen_sections: set[str] = set()
-        sections = []
-        for raw in raw_sections:
-            section = self.section(raw, seen_items, seen_sections)
-            if section is not None:
-                sections.append(section)
+        sections = self.sections(data)
         self.check_gates(sections)
         if self.problems or qid is None or version is None or title is None:
             return None
@@ -152,6 +122,43 @@ class _Checker:
             source=self.source,
             item_lines=dict(self.item_lines),
         )
+
+    def version(self, data: dict) -> str | None:
+        raw_version = data.get("version")
+        version = str(raw_version) if isinstance(raw_version, (str, int, float)) else None
+        if raw_version is None:
+            self.problem("'version' is missing", data=data)
+        elif version is None:
+            self.problem(
+                'version must be text like "1.0", not a list or a mapping', data=data, key="version"
+            )
+        if version is not None and not _VERSION.match(version):
+            self.problem(
+                f"version '{version}' must look like 1, 1.2 or 1.2.3", data=data, key="version"
+            )
+        return version
+
+    def one_of(self, data: dict, key: str, default: str, allowed: tuple[str, ...]) -> Any:
+        value = data.get(key, default)
+        if value not in allowed:
+            self.problem(f"{key} '{value}' must be one of {', '.join(allowed)}", data=data, key=key)
+        return value
+
+    def sections(self, data: dict) -> list[Section]:
+        raw_sections = data.get("sections")
+        if not isinstance(raw_sections, list) or not raw_sections:
+            self.problem(
+                "'sections' must be a list with at least one section", data=data, key="sections"
+            )
+            raw_sections = []
+        seen_items: dict[str, int | None] = {}
+        seen_sections: set[str] = set()
+        sections = []
+        for raw in raw_sections:
+            section = self.section(raw, seen_items, seen_sections)
+            if section is not None:
+                sections.append(section)
+        return sections
 
     def section(self, data: Any, seen_items: dict, seen_sections: set) -> Section | None:
         if not isinstance(data, dict):
@@ -194,9 +201,10 @@ class _Checker:
             self.problem(
                 f"duplicate item id (first used on line {seen[iid]})", data=data, key="id", item=iid
             )
-        seen[iid] = line_of(data)
-        if line_of(data) is not None:
-            self.item_lines.setdefault(iid, line_of(data))
+        line = line_of(data)
+        seen[iid] = line
+        if line is not None:
+            self.item_lines.setdefault(iid, line)
         item_type = data.get("type", "choice")
         if item_type not in ITEM_TYPES:
             self.problem(
@@ -252,7 +260,8 @@ class _Checker:
                 item=iid,
             )
             return ()
-        options, values = [], set()
+        options: list[Option] = []
+        values: set[str] = set()
         for raw_option in raw:
             if not isinstance(raw_option, dict):
                 self.problem(
@@ -262,40 +271,43 @@ class _Checker:
                     item=iid,
                 )
                 continue
-            value = raw_option.get("value")
-            if value is None or isinstance(value, (dict, list)) or str(value).strip() == "":
-                self.problem("an option has no value", data=raw_option, item=iid)
-                continue
-            value = str(value).lower() if isinstance(value, bool) else str(value)
-            if value == SKIP:
-                self.problem(
-                    f"option value '{SKIP}' is reserved for \"I'd rather not say\"",
-                    data=raw_option,
-                    key="value",
-                    item=iid,
-                )
-            if value in values:
-                self.problem(
-                    f"option value '{value}' is used twice", data=raw_option, key="value", item=iid
-                )
-            values.add(value)
-            label = self.text(raw_option, "label", item=iid)
-            meta = raw_option.get("meta", {})
-            if not isinstance(meta, dict):
-                self.problem(
-                    "option 'meta' must be a mapping", data=raw_option, key="meta", item=iid
-                )
-                meta = {}
-            if label is not None:
-                options.append(
-                    Option(
-                        value=value,
-                        label=label,
-                        hint=self.text(raw_option, "hint", required=False, item=iid),
-                        meta={str(k): str(v) for k, v in meta.items()},
-                    )
-                )
+            option = self.option(raw_option, iid, values)
+            if option is not None:
+                options.append(option)
         return tuple(options)
+
+    def option(self, raw_option: dict, iid: str, values: set[str]) -> Option | None:
+        """One option; ``values`` are those taken so far, and gets this one's."""
+        value = raw_option.get("value")
+        if value is None or isinstance(value, (dict, list)) or str(value).strip() == "":
+            self.problem("an option has no value", data=raw_option, item=iid)
+            return None
+        value = str(value).lower() if isinstance(value, bool) else str(value)
+        if value == SKIP:
+            self.problem(
+                f"option value '{SKIP}' is reserved for \"I'd rather not say\"",
+                data=raw_option,
+                key="value",
+                item=iid,
+            )
+        if value in values:
+            self.problem(
+                f"option value '{value}' is used twice", data=raw_option, key="value", item=iid
+            )
+        values.add(value)
+        label = self.text(raw_option, "label", item=iid)
+        meta = raw_option.get("meta", {})
+        if not isinstance(meta, dict):
+            self.problem("option 'meta' must be a mapping", data=raw_option, key="meta", item=iid)
+            meta = {}
+        if label is None:
+            return None
+        return Option(
+            value=value,
+            label=label,
+            hint=self.text(raw_option, "hint", required=False, item=iid),
+            meta={str(k): str(v) for k, v in meta.items()},
+        )
 
     def enable_when(self, data: dict, iid: str) -> tuple[EnableWhen, ...]:
         raw = data.get("enable_when")

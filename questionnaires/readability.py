@@ -1,9 +1,9 @@
 """Plain language, measured: sentence length, words to avoid, and reading grade (textstat).
 
 Many parents who use this service find reading hard, so every string a parent sees is checked
-against rules (DOMAIN.md section 4): each sentence 15 words or fewer; no jargon or acronym unless
-the next sentence explains it; no item above Flesch-Kincaid grade 5; each whole questionnaire at
-grade 4 or below and SMOG 7 or below.
+against rules (docs/questionnaire-format.md, "Plain language rules", says why these): each
+sentence 15 words or fewer; no jargon or acronym unless the next sentence explains it; no item
+above Flesch-Kincaid grade 5; each whole questionnaire at grade 4 or below and SMOG 7 or below.
 
 Formulas are unreliable on very short texts, so a grade is only judged on a text (or an item:
 its prompt, hint, read-aloud words and options together) of at least ``MIN_WORDS_FOR_GRADE``

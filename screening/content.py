@@ -95,28 +95,25 @@ def _read(path: Path, key: str, problems: list[Problem]) -> Any:
     return data[key]
 
 
-def load_content(directory: Path = CONTENT_DIR) -> Content:
-    problems: list[Problem] = []
-    paths = {
-        name: directory / f"{name}.yaml"
-        for name in ("domains", "pathways", "adjustments", "plan_rules")
-    }
-
+def _load_pathways(path: Path, problems: list[Problem]) -> dict[str, Pathway]:
     pathways = {}
-    for entry in _read(paths["pathways"], "pathways", problems) or []:
+    for entry in _read(path, "pathways", problems) or []:
         if not isinstance(entry, dict) or not {"id", "name"} <= set(entry):
             problems.append(
-                Problem(
-                    str(paths["pathways"]), "each pathway needs id and name", line=line_of(entry)
-                )
+                Problem(str(path), "each pathway needs id and name", line=line_of(entry))
             )
             continue
         pathways[str(entry["id"])] = Pathway(str(entry["id"]), _clean(entry["name"]))
+    return pathways
 
+
+def _load_domains(
+    path: Path, pathways: dict[str, Pathway], problems: list[Problem]
+) -> dict[str, Domain]:
     domains = {}
-    raw_domains = _read(paths["domains"], "domains", problems) or {}
+    source = str(path)
+    raw_domains = _read(path, "domains", problems) or {}
     for domain_id, entry in raw_domains.items():
-        source = str(paths["domains"])
         if not isinstance(entry, dict) or not {"name", "need", "pathway"} <= set(entry):
             problems.append(
                 Problem(
@@ -139,92 +136,126 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
         domains[domain_id] = Domain(
             domain_id, _clean(entry["name"]), _clean(entry["need"]), str(entry["pathway"])
         )
+    return domains
 
+
+ADJUSTMENT_FIELDS = {"title", "staff_action", "why", "ais_category"}
+
+
+def _load_adjustments(path: Path, problems: list[Problem]) -> dict[str, Adjustment]:
     adjustments = {}
-    raw_adjustments = _read(paths["adjustments"], "adjustments", problems) or {}
+    source = str(path)
+    raw_adjustments = _read(path, "adjustments", problems) or {}
     for adj_id, entry in raw_adjustments.items():
-        source = str(paths["adjustments"])
-        needed = {"title", "staff_action", "why", "ais_category"}
-        if not isinstance(entry, dict) or not needed <= set(entry):
+        if not isinstance(entry, dict) or not set(entry) >= ADJUSTMENT_FIELDS:
             problems.append(
                 Problem(
                     source,
-                    f"needs {', '.join(sorted(needed))}",
+                    f"needs {', '.join(sorted(ADJUSTMENT_FIELDS))}",
                     item=adj_id,
                     line=line_of(raw_adjustments, adj_id),
                 )
             )
             continue
-        if entry["ais_category"] not in AIS_CATEGORIES:
-            problems.append(
-                Problem(
-                    source,
-                    f"ais_category must be one of {', '.join(AIS_CATEGORIES)}",
-                    item=adj_id,
-                    line=line_of(entry, "ais_category"),
-                )
-            )
-        snomed = entry.get("snomed") or {}
-        code = str(snomed.get("code")) if snomed.get("code") else None
-        if code is not None and not code.isdigit():
-            problems.append(
-                Problem(
-                    source,
-                    "a SNOMED CT code is digits only",
-                    item=adj_id,
-                    line=line_of(entry, "snomed"),
-                )
-            )
-        adjustments[adj_id] = Adjustment(
-            id=adj_id,
-            title=_clean(entry["title"]),
-            staff_action=_clean(entry["staff_action"]),
-            why=_clean(entry["why"]),
-            ais_category=entry["ais_category"],
-            snomed_code=code,
-            snomed_display=_clean(snomed["display"]) if snomed.get("display") else None,
-            parent_text=_clean(entry["parent_text"]) if entry.get("parent_text") else None,
-        )
+        adjustments[adj_id] = _adjustment(adj_id, entry, source, problems)
+    return adjustments
 
+
+def _adjustment(adj_id: str, entry: dict, source: str, problems: list[Problem]) -> Adjustment:
+    if entry["ais_category"] not in AIS_CATEGORIES:
+        problems.append(
+            Problem(
+                source,
+                f"ais_category must be one of {', '.join(AIS_CATEGORIES)}",
+                item=adj_id,
+                line=line_of(entry, "ais_category"),
+            )
+        )
+    snomed = entry.get("snomed") or {}
+    code = str(snomed.get("code")) if snomed.get("code") else None
+    if code is not None and not code.isdigit():
+        problems.append(
+            Problem(
+                source,
+                "a SNOMED CT code is digits only",
+                item=adj_id,
+                line=line_of(entry, "snomed"),
+            )
+        )
+    return Adjustment(
+        id=adj_id,
+        title=_clean(entry["title"]),
+        staff_action=_clean(entry["staff_action"]),
+        why=_clean(entry["why"]),
+        ais_category=entry["ais_category"],
+        snomed_code=code,
+        snomed_display=_clean(snomed["display"]) if snomed.get("display") else None,
+        parent_text=_clean(entry["parent_text"]) if entry.get("parent_text") else None,
+    )
+
+
+def _load_rules(
+    path: Path,
+    domains: dict[str, Domain],
+    adjustments: dict[str, Adjustment],
+    problems: list[Problem],
+) -> list[PlanRule]:
     rules = []
-    for entry in _read(paths["plan_rules"], "rules", problems) or []:
-        source = str(paths["plan_rules"])
+    source = str(path)
+    for entry in _read(path, "rules", problems) or []:
         line = line_of(entry)
         if not isinstance(entry, dict) or "add" not in entry or "reason" not in entry:
             problems.append(Problem(source, "each rule needs 'add' and 'reason'", line=line))
             continue
-        adds = tuple(str(a) for a in entry["add"])
-        for adj_id in adds:
-            if adj_id not in adjustments:
-                problems.append(
-                    Problem(
-                        source,
-                        f"adds '{adj_id}', which is not in the adjustment catalogue",
-                        line=line,
-                    )
-                )
-        flag = entry.get("flag") or {}
-        if flag and flag.get("domain") not in domains:
+        rules.append(_rule(entry, domains, adjustments, source, line, problems))
+    return rules
+
+
+def _rule(
+    entry: dict,
+    domains: dict[str, Domain],
+    adjustments: dict[str, Adjustment],
+    source: str,
+    line: int | None,
+    problems: list[Problem],
+) -> PlanRule:
+    adds = tuple(str(a) for a in entry["add"])
+    for adj_id in adds:
+        if adj_id not in adjustments:
             problems.append(
                 Problem(
-                    source, f"flag domain '{flag.get('domain')}' is not in domains.yaml", line=line
+                    source,
+                    f"adds '{adj_id}', which is not in the adjustment catalogue",
+                    line=line,
                 )
             )
-        conditions = [bool(entry.get("always")), bool(flag), bool(entry.get("preference"))]
-        if sum(conditions) != 1:
-            problems.append(
-                Problem(source, "give exactly one of always, flag or preference", line=line)
-            )
-        rules.append(
-            PlanRule(
-                adds=adds,
-                reason=_clean(entry["reason"]),
-                always=bool(entry.get("always")),
-                flag_domain=flag.get("domain"),
-                flag_levels=frozenset(flag.get("level", ["possible", "likely"])),
-                preference=entry.get("preference"),
-            )
+    flag = entry.get("flag") or {}
+    if flag and flag.get("domain") not in domains:
+        problems.append(
+            Problem(source, f"flag domain '{flag.get('domain')}' is not in domains.yaml", line=line)
         )
+    conditions = [bool(entry.get("always")), bool(flag), bool(entry.get("preference"))]
+    if sum(conditions) != 1:
+        problems.append(
+            Problem(source, "give exactly one of always, flag or preference", line=line)
+        )
+    return PlanRule(
+        adds=adds,
+        reason=_clean(entry["reason"]),
+        always=bool(entry.get("always")),
+        flag_domain=flag.get("domain"),
+        flag_levels=frozenset(flag.get("level", ["possible", "likely"])),
+        preference=entry.get("preference"),
+    )
+
+
+def load_content(directory: Path = CONTENT_DIR) -> Content:
+    """Every content file, read and cross-checked; all the problems at once in a ContentError."""
+    problems: list[Problem] = []
+    pathways = _load_pathways(directory / "pathways.yaml", problems)
+    domains = _load_domains(directory / "domains.yaml", pathways, problems)
+    adjustments = _load_adjustments(directory / "adjustments.yaml", problems)
+    rules = _load_rules(directory / "plan_rules.yaml", domains, adjustments, problems)
     if problems:
         raise ContentError(problems)
     return Content(domains, pathways, adjustments, tuple(rules))

@@ -8,15 +8,15 @@ importer says which expressions it did not evaluate. ``answerValueSet`` resolves
 contained ValueSets and, by canonical URL, against ValueSets in a Bundle or given as files
 (``questionnaires.fhir.value_sets``); nothing is fetched. Export writes resources that validate
 under ``fhir.resources`` (R4B, which is R4-compatible for these resources).
+
+Modules: ``importing`` (with ``gates`` for enableWhen), ``scoring``, ``exporting``; ``common``
+holds what they share.
 """
 
-from questionnaires.fhir.convert import (
-    FhirImport,
-    export_questionnaire,
-    export_response,
-    import_questionnaire,
-    score_fhir_response,
-)
+from questionnaires.fhir.common import FhirImport
+from questionnaires.fhir.exporting import export_questionnaire, export_response
+from questionnaires.fhir.importing import import_questionnaire
+from questionnaires.fhir.scoring import score_fhir_response
 
 __all__ = [
     "FhirImport",

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from questionnaires.errors import QuestionnaireError
-from questionnaires.fhir.convert import import_questionnaire, score_fhir_response
+from questionnaires.fhir.importing import import_questionnaire
+from questionnaires.fhir.scoring import score_fhir_response
 
 
 def _read(path: str):

@@ -1,4 +1,5 @@
-"""The format expresses the scoring rule of every published screen in DOMAIN.md section 1.
+"""The format expresses the scoring rule of every published screen listed in
+docs/questionnaire-format.md ("How published screens are expressed").
 
 Each test encodes one real screen's STRUCTURE and CUT-OFF with placeholder item text (we never
 copy a published instrument's wording) and checks both sides of each cut-off.
