@@ -33,7 +33,7 @@ $(STATIC)/.installed: node_modules/.installed $(VENV)/.installed $(wildcard weba
 	cp webapp/assets/*.js $(STATIC)/
 	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet \
 	  webapp/assets/app.scss $(STATIC)/app.css
-	$(BIN)/python -m webapp.assets $(STATIC) > /dev/null
+	$(BIN)/python -m webapp.web.assets $(STATIC) > /dev/null
 	touch $@
 
 .debian-runtime.stamp:

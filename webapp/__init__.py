@@ -6,16 +6,16 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from webapp.answering import register_template_helpers
-from webapp.assets import init_assets
 from webapp.config import INSTANCE_DIR, load_config
-from webapp.database import (
+from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.storage.database import (
     MIGRATIONS_DIR,
     configure_sqlite,
     protect_sql_logs,
     register_read_only_views,
 )
-from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.web.assets import init_assets
+from webapp.web.templating import register_template_helpers
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -58,36 +58,35 @@ def create_app(overrides: dict | None = None) -> Flask:
         configure_sqlite(db.engine)
     register_read_only_views(app)
 
-    from webapp import (
+    from webapp.access import security as _security  # noqa: F401 - registers the user loader
+    from webapp.cli import commands as cli
+    from webapp.services import safety
+    from webapp.storage import backup
+    from webapp.views import (
         admin,
         api,
         auth,
-        backup,
-        cli,
         dashboard,
-        errors,
-        headers,
         intake,
-        learning_pages,
-        pages,
+        learning,
         parent,
         review,
-        safety,
-        safety_pages,
+        site,
     )
-    from webapp import security as _security  # noqa: F401 - registers the user loader
+    from webapp.views import safety as safety_views
+    from webapp.web import errors, headers
 
     blueprints = (
         auth.bp,
-        pages.bp,
+        site.bp,
         intake.bp,
         review.bp,
         parent.bp,
         admin.bp,
         dashboard.bp,
         api.bp,
-        learning_pages.bp,
-        safety_pages.bp,
+        learning.bp,
+        safety_views.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -95,7 +94,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     headers.register(app)
     cli.register(app)
     backup.register(app)
-    pages.register_context(app)
+    site.register_context(app)
     parent.register_context(app)
     safety.register(app)
     return app

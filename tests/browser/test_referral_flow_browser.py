@@ -12,7 +12,7 @@ from sqlalchemy import select
 from questionnaires import builtin_library
 from tests.browser.harness import check_accessible, go, sign_in, submit_with, tab_to
 from webapp.extensions import db
-from webapp.records import Case, Plan, Review
+from webapp.storage.records import Case, Plan, Review
 
 pytestmark = pytest.mark.browser
 READING = builtin_library().get("reading-writing")

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user
-from webapp.api import create_api_token
 from webapp.extensions import db
-from webapp.records import AuditEvent, Case
-from webapp.workflows import agree_plan, save_answer, start_response, submit_response
+from webapp.services.workflows import agree_plan, save_answer, start_response, submit_response
+from webapp.storage.records import AuditEvent, Case
+from webapp.views.api import create_api_token
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text())
 
@@ -80,7 +80,7 @@ def test_plan_before_and_after_agreement(app, client, world):
     assert response.json["plan"] is None
     with app.app_context():
         case = db.session.get(Case, world["case_id"])
-        from webapp.records import User
+        from webapp.storage.records import User
 
         agree_plan(case.draft_plan, db.session.get(User, world["worker"]))
     response = get(client, f"/api/v1/cases/{world['case']}/plan", world["token"])
@@ -91,7 +91,7 @@ def test_plan_before_and_after_agreement(app, client, world):
 
 def test_fhir_flags_are_valid_r4_resources(app, client, world):
     with app.app_context():
-        from webapp.records import User
+        from webapp.storage.records import User
 
         case = db.session.get(Case, world["case_id"])
         agree_plan(case.draft_plan, db.session.get(User, world["worker"]))
@@ -144,7 +144,7 @@ def test_create_api_token_command(app, world):
 def test_answers_as_a_fhir_questionnaire_response(app, client, world):
     from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
-    from webapp.records import Response
+    from webapp.storage.records import Response
 
     with app.app_context():
         response_id = db.session.scalars(select(Response.id)).first()

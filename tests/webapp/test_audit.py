@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import get_page
 from webapp.extensions import db
-from webapp.records import AuditEvent
+from webapp.storage.records import AuditEvent
 
 
 def test_who_saw_a_case_between_two_dates(app, client):

@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, TOTP_SECRET, create_team, create_user
 from tests.pages import csrf_token, get_page, post_page
 from webapp import create_app
 from webapp.extensions import db
-from webapp.records import AuditEvent, User
+from webapp.storage.records import AuditEvent, User
 
 
 def make_user(app, **kwargs) -> str:
@@ -142,7 +142,7 @@ class Clock:
 
 def test_sessions_end_after_30_idle_minutes(app, client, monkeypatch):
     clock = Clock(1_000_000.0)
-    monkeypatch.setattr("webapp.security.now", clock)
+    monkeypatch.setattr("webapp.access.security.now", clock)
     sign_in(client, make_user(app))
     clock.value += 29 * 60
     assert client.get("/cases").status_code == 200  # activity resets the idle timer
@@ -155,7 +155,7 @@ def test_sessions_end_after_30_idle_minutes(app, client, monkeypatch):
 
 def test_sessions_end_after_12_hours_however_active(app, client, monkeypatch):
     clock = Clock(1_000_000.0)
-    monkeypatch.setattr("webapp.security.now", clock)
+    monkeypatch.setattr("webapp.access.security.now", clock)
     sign_in(client, make_user(app))
     for _ in range(24):  # active every 29 minutes, for 11.6 hours
         clock.value += 29 * 60

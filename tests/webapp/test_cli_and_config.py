@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from webapp import create_app
 from webapp.config import ConfigError, load_config
 from webapp.extensions import db
-from webapp.records import Case, Plan, Result, User
+from webapp.storage.records import Case, Plan, Result, User
 
 
 def test_init_db_then_demo_data_gives_demo_users_and_referrals(tmp_path, monkeypatch):
@@ -141,7 +141,7 @@ def test_demo_data_can_add_many_synthetic_referrals(tmp_path, monkeypatch):
     result = runner.invoke(args=["demo-data", "--cases", "2500"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from webapp.records import Answer, Review
+        from webapp.storage.records import Answer, Review
 
         assert db.session.scalar(select(func.count(Case.id))) == 2503
         assert db.session.scalar(select(func.count(Answer.id))) == 25020

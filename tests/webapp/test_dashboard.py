@@ -11,8 +11,8 @@ from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import get_page
 from webapp.extensions import db
-from webapp.records import Case, User
-from webapp.workflows import record_review, save_answer, start_response, submit_response
+from webapp.services.workflows import record_review, save_answer, start_response, submit_response
+from webapp.storage.records import Case, User
 
 READING = builtin_library().get("reading-writing")
 
@@ -101,7 +101,7 @@ def test_figures_are_cached_for_a_minute_per_team(app, client):
     sign_in_as(client, people["worker"])
     assert figure(get_page(client, "/dashboard"), "screened") == "3"
     with app.app_context():
-        from webapp.records import Team
+        from webapp.storage.records import Team
 
         worker = db.session.scalars(select(User).where(User.role == "intake")).first()
         screen(create_case(team=db.session.get(Team, people["north"])), worker, -1)

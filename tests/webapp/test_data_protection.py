@@ -13,11 +13,20 @@ from sqlalchemy import func, select
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
-from webapp.data_protection import purge_expired
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.records import Answer, AuditEvent, Case, Invitation, Plan, Response, Result, utcnow
-from webapp.workflows import save_answer, start_response, submit_response
+from webapp.services.data_protection import purge_expired
+from webapp.services.invitations import create_invitation
+from webapp.services.workflows import save_answer, start_response, submit_response
+from webapp.storage.records import (
+    Answer,
+    AuditEvent,
+    Case,
+    Invitation,
+    Plan,
+    Response,
+    Result,
+    utcnow,
+)
 
 
 def screened_case(app, name="Morgan Subject") -> dict:

@@ -11,14 +11,14 @@ from pypdf import PdfReader
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from webapp.extensions import db
-from webapp.records import Case, User
-from webapp.workflows import (
+from webapp.services.workflows import (
     agree_plan,
     record_review,
     save_answer,
     start_response,
     submit_response,
 )
+from webapp.storage.records import Case, User
 
 
 @pytest.fixture
@@ -94,7 +94,7 @@ def test_clinician_prints_a_referral_summary(client, screened):
 
 
 def test_documents_cannot_fetch_local_files_or_the_network(tmp_path):
-    from webapp.documents import document_fetcher
+    from webapp.web.documents import document_fetcher
 
     secret = tmp_path / "secret.css"
     secret.write_text("body { color: red }")

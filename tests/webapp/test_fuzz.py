@@ -18,10 +18,10 @@ from tests.factories import (
     sign_in_as,
 )
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.parent import SESSION_KEY
-from webapp.records import utcnow
-from webapp.workflows import editable_plan, save_answer, start_response, submit_response
+from webapp.services.invitations import create_invitation
+from webapp.services.workflows import editable_plan, save_answer, start_response, submit_response
+from webapp.storage.records import utcnow
+from webapp.views.parent import SESSION_KEY
 
 FIELD_NAMES = [
     "answer",

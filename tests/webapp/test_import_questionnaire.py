@@ -11,7 +11,7 @@ import pytest
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page
 from webapp.extensions import db
-from webapp.records import Case
+from webapp.storage.records import Case
 
 QUESTIONNAIRE = textwrap.dedent("""\
     id: local-sleep
@@ -148,7 +148,7 @@ def test_a_fhir_questionnaire_is_imported_with_its_scores_and_notes(app):
     assert "Imported mood_shaped@2" in result.output
     assert "note: item 'total': calculatedExpression is not supported" in result.output
     with app.app_context():
-        from webapp.content_library import questionnaire_library, service_scorecards
+        from webapp.services.content_library import questionnaire_library, service_scorecards
 
         assert questionnaire_library().get("mood_shaped", "2").item("q1").hint
         card = next(c for c in service_scorecards() if c.id == "mood_shaped-fhir")
@@ -196,7 +196,7 @@ def test_a_fhir_questionnaire_with_referenced_value_sets_is_used_in_the_parent_j
     with app.app_context():
         from sqlalchemy import select
 
-        from webapp.records import Result
+        from webapp.storage.records import Result
 
         result = db.session.scalars(
             select(Result).where(Result.scorecard_id == "placeholder_referenced-fhir")
@@ -218,7 +218,7 @@ def test_a_fhir_bundle_is_imported_with_notes_for_what_it_cannot_resolve(app):
         "urn:placeholder:whole-system without listing them"
     ) in result.output
     with app.app_context():
-        from webapp.content_library import questionnaire_library, service_scorecards
+        from webapp.services.content_library import questionnaire_library, service_scorecards
 
         q = questionnaire_library().get("placeholder_bundle", "1")
         assert q.item("b2").option_values == ("m0", "m1", "m2")

@@ -9,11 +9,11 @@ from sqlalchemy import select
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
-from webapp.demo import bulk_cases
+from webapp.cli.demo import bulk_cases
 from webapp.extensions import db
-from webapp.learning import fit_candidate
-from webapp.records import Case, Outcome, Result, ScorecardVersion, Team, User
-from webapp.workflows import WorkflowError, save_answer, start_response, submit_response
+from webapp.services.learning import fit_candidate
+from webapp.services.workflows import WorkflowError, save_answer, start_response, submit_response
+from webapp.storage.records import Case, Outcome, Result, ScorecardVersion, Team, User
 
 
 @pytest.fixture
@@ -150,9 +150,9 @@ def test_model_cards_of_the_active_and_the_candidate(app, client, people):
 
 def test_older_results_are_re_scored_only_when_a_lead_asks(app, client, people):
     from screening import highest_level
-    from webapp.learning import decide
-    from webapp.records import AuditEvent
-    from webapp.workflows import FlagView, latest_results
+    from webapp.services.learning import decide
+    from webapp.services.workflows import FlagView, latest_results
+    from webapp.storage.records import AuditEvent
 
     demo(app, people, 200)
     with app.app_context():

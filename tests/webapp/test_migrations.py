@@ -10,9 +10,15 @@ from sqlalchemy import MetaData, select, text
 
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user
-from webapp.database import MIGRATIONS_DIR
 from webapp.extensions import db
-from webapp.workflows import agree_plan, record_review, save_answer, start_response, submit_response
+from webapp.services.workflows import (
+    agree_plan,
+    record_review,
+    save_answer,
+    start_response,
+    submit_response,
+)
+from webapp.storage.database import MIGRATIONS_DIR
 
 # A revision before the batch migration of case_record (indexes and referred_at): going back
 # past it rebuilds that table on SQLite, which is where foreign keys can take child rows along.

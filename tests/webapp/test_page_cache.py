@@ -1,4 +1,4 @@
-"""Stored question pages (webapp/page_cache.py) are exactly the pages a fresh render gives, and
+"""Stored question pages (webapp/web/page_cache.py) are exactly the pages a fresh render gives, and
 never carry another parent's CSRF token or another request's CSP nonce."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from questionnaires import builtin_library
 from tests.factories import create_case, create_team
 from tests.pages import csrf_token, get_page
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.records import Case
+from webapp.services.invitations import create_invitation
+from webapp.storage.records import Case
 
 ALL = builtin_library().latest()  # every built-in questionnaire, as a worker offers them
 TEAMS = itertools.count(1)
@@ -126,15 +126,15 @@ def test_a_stored_page_carries_this_parent_s_token_and_this_request_s_nonce(app)
 def test_the_check_catches_a_key_that_forgets_what_the_page_shows(app, monkeypatch, dropped):
     """Shown once: if the key left out the saved answer or the display options, a stale page
     would be served, and stale_pages finds it."""
-    import webapp.parent
-    from webapp.page_cache import render_once
+    import webapp.views.parent
+    from webapp.web.page_cache import render_once
 
     def forgetful(key, render):
         # key = (what the page is, the shown answer, the display classes)
         kept = key[:1] + key[2:] if dropped == "answer" else key[:2]
         return render_once(kept, render)
 
-    monkeypatch.setattr(webapp.parent, "render_once", forgetful)
+    monkeypatch.setattr(webapp.views.parent, "render_once", forgetful)
     client = app.test_client()
     reading = [builtin_library().get("reading-writing")]
     first = consent(client, make_link(app, reading))

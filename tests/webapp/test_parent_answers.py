@@ -18,7 +18,7 @@ from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
 from tests.webapp.test_parent_journey import make_link, open_and_consent
 from webapp.extensions import db
-from webapp.records import Case, Invitation, Response, Team, User, utcnow
+from webapp.storage.records import Case, Invitation, Response, Team, User, utcnow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "questionnaires" / "fhir_fixtures"
 TYPED = 'Urdu, about 50% of the time "mostly" <b>not bold</b> & it\'s <script>x</script>'
@@ -44,7 +44,7 @@ def imported_item_types(app):
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from webapp.content_library import questionnaire_library
+        from webapp.services.content_library import questionnaire_library
 
         return questionnaire_library().get("placeholder_item_types")
 
@@ -170,7 +170,7 @@ def test_the_parents_own_words_are_data_wherever_they_appear(app, client, worker
     assert TYPED in page.get_text() and page.select_one("main b") is None
 
     with app.app_context():
-        from webapp.api import create_api_token
+        from webapp.views.api import create_api_token
 
         token = create_api_token("case system", db.session.get(Team, worker["team"]))
     resource = client.get(
@@ -258,7 +258,7 @@ def test_start_and_confirmation_name_the_worker_and_a_number_to_tap(app, client,
     preferences = LIBRARY.get("communication-preferences")
     with app.app_context():
         case = db.session.get(Case, worker["case"])
-        from webapp.invitations import create_invitation
+        from webapp.services.invitations import create_invitation
 
         _invitation, token = create_invitation(
             case, [preferences], db.session.get(User, int(worker["user"].split(":")[0]))
@@ -330,7 +330,7 @@ def test_the_parents_copy_of_the_plan_says_who_to_contact(app, worker):
     staff = app.test_client()
     sign_in_as(staff, worker["user"])
     with app.app_context():
-        from webapp.workflows import agree_plan, editable_plan
+        from webapp.services.workflows import agree_plan, editable_plan
 
         case = db.session.get(Case, worker["case"])
         plan = editable_plan(case)

@@ -14,8 +14,8 @@ from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import check_page, csrf_token, get_page, post_page
 from webapp import create_app
 from webapp.extensions import db
-from webapp.invitations import create_invitation, token_hash
-from webapp.records import AuditEvent, Case, Invitation, Response, Result, utcnow
+from webapp.services.invitations import create_invitation, token_hash
+from webapp.storage.records import AuditEvent, Case, Invitation, Response, Result, utcnow
 
 READING = builtin_library().get("reading-writing")
 
@@ -409,7 +409,7 @@ def test_parent_states_preferences_including_a_typed_language_and_they_shape_the
     assert "Yes, read letters to me" in page.get_text()
 
     with app.app_context():
-        from webapp.records import Plan
+        from webapp.storage.records import Plan
 
         plan = db.session.scalars(select(Plan)).one()
         proposed = {item.adjustment_id for item in plan.items}

@@ -10,7 +10,7 @@ from questionnaires.readability import check_texts
 
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 PARENT_SOURCES = [
-    WEBAPP / "parent.py",
+    WEBAPP / "views" / "parent.py",
     WEBAPP / "templates" / "parent_base.html",
     WEBAPP / "templates" / "_answer.html",
     *sorted((WEBAPP / "templates" / "parent").glob("*.html")),

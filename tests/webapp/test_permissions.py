@@ -17,10 +17,10 @@ from tests.factories import (
 )
 from webapp import create_app
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.parent import SESSION_KEY
-from webapp.records import utcnow
-from webapp.workflows import editable_plan, save_answer, start_response, submit_response
+from webapp.services.invitations import create_invitation
+from webapp.services.workflows import editable_plan, save_answer, start_response, submit_response
+from webapp.storage.records import utcnow
+from webapp.views.parent import SESSION_KEY
 
 # Public: they check their own state (a half-finished sign-in, a parent's token).
 PUBLIC = {
@@ -142,7 +142,7 @@ def world(app):
         submit_response(done, users["intake"])
         draft = start_response(case, questionnaire, "with-worker", users["intake"])
         # A second screened case, and outcomes for both, so model cards can be drawn.
-        from webapp.records import Outcome
+        from webapp.storage.records import Outcome
 
         other = create_case(team=team, parent_name="Second Parent")
         low = start_response(other, questionnaire, "with-worker", users["intake"])
@@ -162,7 +162,7 @@ def world(app):
         plan = editable_plan(case)
         invitation, _token = create_invitation(case, [questionnaire], users["intake"])
         from models import builtin_scorecards
-        from webapp.records import ScorecardVersion
+        from webapp.storage.records import ScorecardVersion
 
         literacy = next(c for c in builtin_scorecards() if c.domain == "literacy")
         candidate = ScorecardVersion(

@@ -11,7 +11,13 @@ from sqlalchemy import event
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from webapp.extensions import db
-from webapp.workflows import agree_plan, record_review, save_answer, start_response, submit_response
+from webapp.services.workflows import (
+    agree_plan,
+    record_review,
+    save_answer,
+    start_response,
+    submit_response,
+)
 
 READING = builtin_library().get("reading-writing")
 BUDGET = 25  # statements per page, including the session and audit writes
@@ -34,7 +40,7 @@ def counting(app):
 
 
 def add_cases(app, team_id: int, user_ids: dict, how_many: int) -> int:
-    from webapp.records import Case, Team, User
+    from webapp.storage.records import Case, Team, User
 
     with app.app_context():
         team = db.session.get(Team, team_id)

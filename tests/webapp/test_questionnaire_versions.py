@@ -10,17 +10,17 @@ from sqlalchemy import select
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page
-from webapp.content_library import service_scorecards
 from webapp.extensions import db
-from webapp.invitations import create_invitation, questionnaires_of
-from webapp.learning import active_scorecard, outdated_results
-from webapp.records import Response, Result, Team, User
-from webapp.workflows import (
+from webapp.services.content_library import service_scorecards
+from webapp.services.invitations import create_invitation, questionnaires_of
+from webapp.services.learning import active_scorecard, outdated_results
+from webapp.services.workflows import (
     save_answer,
     screening_questionnaires,
     start_response,
     submit_response,
 )
+from webapp.storage.records import Response, Result, Team, User
 
 OLD = builtin_library().get("reading-writing", "1.0")
 NEW = builtin_library().get("reading-writing", "1.1")

@@ -13,11 +13,11 @@ from questionnaires import builtin_library
 from tests.conftest import app_on_own_sqlite
 from tests.factories import create_case, create_team
 from tests.pages import csrf_token, get_page
-from webapp.audit import record_event
-from webapp.database import WriteInReadOnlyView, begin_writing, reads_only
+from webapp.access.audit import record_event
+from webapp.access.security import public
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.security import public
+from webapp.services.invitations import create_invitation
+from webapp.storage.database import WriteInReadOnlyView, begin_writing, reads_only
 
 READING = builtin_library().get("reading-writing")
 

@@ -9,7 +9,7 @@ from questionnaires import builtin_library
 from tests.factories import create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
 from webapp.extensions import db
-from webapp.records import Case, Plan, Result, Review
+from webapp.storage.records import Case, Plan, Result, Review
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_paper_copies_are_recorded_as_paper(app, client, people):
         data={"csrf_token": csrf_token(page), "questionnaire": "reading-writing", "mode": "paper"},
     )
     with app.app_context():
-        from webapp.records import Response
+        from webapp.storage.records import Response
 
         assert db.session.scalars(select(Response)).one().mode == "paper"
     assert "Reading and writing started from a paper copy" in get_page(client, case_url).get_text()

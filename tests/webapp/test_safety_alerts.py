@@ -23,9 +23,9 @@ from tests.pages import csrf_token, get_page, post_page
 from webapp import create_app
 from webapp.config import DEFAULT_SAFETY_MESSAGE, ConfigError, load_config
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.records import AuditEvent, Case, SafetyAlert, Team, User
-from webapp.workflows import record_review, save_answer, start_response, submit_response
+from webapp.services.invitations import create_invitation
+from webapp.services.workflows import record_review, save_answer, start_response, submit_response
+from webapp.storage.records import AuditEvent, Case, SafetyAlert, Team, User
 
 MOOD = builtin_library().get("mood-worry")
 # 09:00 in London in winter is 09:00 UTC: the times shown read the same as the stored ones.
@@ -184,9 +184,9 @@ def test_the_referral_list_puts_open_alerts_first_with_a_banner_on_top(app, team
 
 
 def test_alerts_first_across_pages_of_the_referral_list(app, team, monkeypatch):
-    import webapp.intake
+    import webapp.views.intake
 
-    monkeypatch.setattr(webapp.intake, "CASES_PER_PAGE", 2)
+    monkeypatch.setattr(webapp.views.intake, "CASES_PER_PAGE", 2)
     for n in range(3):
         with time_machine.travel(RAISED + timedelta(hours=n), tick=False):
             new_case(app, team, f"Parent {n}")
@@ -619,7 +619,7 @@ def test_subject_access_includes_the_alert_and_what_was_done(app, team):
 def test_cases_flagged_before_alerts_were_recorded_get_an_alert_to_check(app, team):
     from flask_migrate import downgrade, upgrade
 
-    from webapp.database import MIGRATIONS_DIR
+    from webapp.storage.database import MIGRATIONS_DIR
 
     screened = new_case(app, team, "Screened Parent")
     raise_by_screening(app, team, screened)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.factories import PASSWORD, TOTP_SECRET, create_team, create_user
 from tests.pages import csrf_token, get_page, post_page
 from webapp.extensions import db
-from webapp.records import AuditEvent, User
+from webapp.storage.records import AuditEvent, User
 
 
 def password_step(client, email: str, password: str = PASSWORD):

@@ -1,0 +1,98 @@
+"""Parents' private links: 256-bit random tokens stored only as a SHA-256 hash, expiring,
+revocable, and closed once the answers are sent."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from questionnaires import Questionnaire
+from webapp.access.audit import record_event
+from webapp.extensions import db
+from webapp.services.content_library import questionnaire_library
+from webapp.services.workflows import WorkflowError
+from webapp.storage.database import begin_writing
+from webapp.storage.records import Case, Invitation, Response, User, utcnow
+
+TOKEN_BYTES = 32  # 256 bits
+
+
+def token_hash(token: str) -> str:
+    # The token carries 256 bits of randomness, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(
+    case: Case, questionnaires: list[Questionnaire], user: User | None
+) -> tuple[Invitation, str]:
+    if not questionnaires:
+        raise WorkflowError("Select at least one questionnaire")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    days = current_app.config["INVITATION_DAYS"]
+    now = utcnow()
+    invitation = Invitation(
+        case=case,
+        token_hash=token_hash(token),
+        questionnaire_keys=[q.key for q in questionnaires],
+        created_by_id=user.id if user else None,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        display={},
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event(
+        "invitation.created", case_id=case.id, detail=", ".join(invitation.questionnaire_keys)
+    )
+    db.session.commit()
+    return invitation, token
+
+
+def invitation_link(token: str) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("parent.open_link", token=token, _external=False)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    if invitation.revoked_at is None and invitation.submitted_at is None:
+        invitation.revoked_at = utcnow()
+        record_event("invitation.revoked", case_id=invitation.case_id)
+        db.session.commit()
+
+
+def questionnaires_of(invitation: Invitation) -> list[Questionnaire]:
+    library = questionnaire_library()
+    return [library.get(*key.split("@", 1)) for key in invitation.questionnaire_keys]
+
+
+def responses_of(invitation: Invitation) -> dict[str, Response]:
+    """One self-completed response per questionnaire, made when the parent agrees to start."""
+    existing = {r.questionnaire_id: r for r in invitation.responses}
+    wanted = questionnaires_of(invitation)
+    if all(q.id in existing for q in wanted):
+        return existing
+    begin_writing()  # a page that only reads may still have to make them
+    existing = {r.questionnaire_id: r for r in invitation.responses}
+    for questionnaire in wanted:
+        if questionnaire.id not in existing:
+            response = Response(
+                case_id=invitation.case_id,
+                invitation=invitation,
+                questionnaire_id=questionnaire.id,
+                questionnaire_version=questionnaire.version,
+                mode="self",
+            )
+            db.session.add(response)
+            existing[questionnaire.id] = response
+    db.session.flush()
+    return existing
