@@ -99,7 +99,8 @@ def screen_with_a_safety_answer(*, case: Case, worker: User, answer: str = "some
     """A mood screening recorded by a worker, with a positive answer to the self-harm item (a
     scorecard's critical item), sent and scored: that raises a safety alert. Returns it."""
     from questionnaires import builtin_library
-    from webapp.services.workflows import save_answer, start_response, submit_response
+    from webapp.services.questions import save_answer, start_response
+    from webapp.services.scoring import submit_response
 
     mood = builtin_library().get("mood-worry")
     response = start_response(case, mood, "with-worker", worker)

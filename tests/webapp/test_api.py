@@ -13,10 +13,12 @@ from sqlalchemy import select
 
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user
+from webapp.access.tokens import create_api_token
 from webapp.extensions import db
-from webapp.services.workflows import agree_plan, save_answer, start_response, submit_response
+from webapp.services.plans import agree_plan
+from webapp.services.questions import save_answer, start_response
+from webapp.services.scoring import submit_response
 from webapp.storage.records import AuditEvent, Case
-from webapp.views.api import create_api_token
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text())
 

@@ -11,7 +11,9 @@ from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import get_page
 from webapp.extensions import db
-from webapp.services.workflows import record_review, save_answer, start_response, submit_response
+from webapp.services.questions import save_answer, start_response
+from webapp.services.review import record_review
+from webapp.services.scoring import submit_response
 from webapp.storage.records import Case, User
 
 READING = builtin_library().get("reading-writing")

@@ -16,7 +16,8 @@ from tests.pages import csrf_token, get_page, post_page
 from webapp.extensions import db
 from webapp.services.data_protection import purge_expired
 from webapp.services.invitations import create_invitation
-from webapp.services.workflows import save_answer, start_response, submit_response
+from webapp.services.questions import save_answer, start_response
+from webapp.services.scoring import submit_response
 from webapp.storage.records import (
     Answer,
     AuditEvent,

@@ -11,13 +11,10 @@ from pypdf import PdfReader
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from webapp.extensions import db
-from webapp.services.workflows import (
-    agree_plan,
-    record_review,
-    save_answer,
-    start_response,
-    submit_response,
-)
+from webapp.services.plans import agree_plan
+from webapp.services.questions import save_answer, start_response
+from webapp.services.review import record_review
+from webapp.services.scoring import submit_response
 from webapp.storage.records import Case, User
 
 

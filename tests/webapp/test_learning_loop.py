@@ -11,8 +11,10 @@ from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
 from webapp.cli.demo import bulk_cases
 from webapp.extensions import db
+from webapp.services.errors import WorkflowError
 from webapp.services.learning import fit_candidate
-from webapp.services.workflows import WorkflowError, save_answer, start_response, submit_response
+from webapp.services.questions import save_answer, start_response
+from webapp.services.scoring import submit_response
 from webapp.storage.records import Case, Outcome, Result, ScorecardVersion, Team, User
 
 
@@ -151,7 +153,7 @@ def test_model_cards_of_the_active_and_the_candidate(app, client, people):
 def test_older_results_are_re_scored_only_when_a_lead_asks(app, client, people):
     from screening import highest_level
     from webapp.services.learning import decide
-    from webapp.services.workflows import FlagView, latest_results
+    from webapp.services.results import FlagView, latest_results
     from webapp.storage.records import AuditEvent
 
     demo(app, people, 200)

@@ -11,13 +11,10 @@ from sqlalchemy import MetaData, select, text
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user
 from webapp.extensions import db
-from webapp.services.workflows import (
-    agree_plan,
-    record_review,
-    save_answer,
-    start_response,
-    submit_response,
-)
+from webapp.services.plans import agree_plan
+from webapp.services.questions import save_answer, start_response
+from webapp.services.review import record_review
+from webapp.services.scoring import submit_response
 from webapp.storage.database import MIGRATIONS_DIR
 
 # A revision before the batch migration of case_record (indexes and referred_at): going back

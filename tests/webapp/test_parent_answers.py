@@ -170,7 +170,7 @@ def test_the_parents_own_words_are_data_wherever_they_appear(app, client, worker
     assert TYPED in page.get_text() and page.select_one("main b") is None
 
     with app.app_context():
-        from webapp.views.api import create_api_token
+        from webapp.access.tokens import create_api_token
 
         token = create_api_token("case system", db.session.get(Team, worker["team"]))
     resource = client.get(
@@ -330,7 +330,7 @@ def test_the_parents_copy_of_the_plan_says_who_to_contact(app, worker):
     staff = app.test_client()
     sign_in_as(staff, worker["user"])
     with app.app_context():
-        from webapp.services.workflows import agree_plan, editable_plan
+        from webapp.services.plans import agree_plan, editable_plan
 
         case = db.session.get(Case, worker["case"])
         plan = editable_plan(case)

@@ -18,7 +18,9 @@ from tests.factories import (
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation
-from webapp.services.workflows import editable_plan, save_answer, start_response, submit_response
+from webapp.services.plans import editable_plan
+from webapp.services.questions import save_answer, start_response
+from webapp.services.scoring import submit_response
 from webapp.storage.records import utcnow
 from webapp.views.parent import SESSION_KEY
 

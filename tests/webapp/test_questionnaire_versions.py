@@ -14,12 +14,8 @@ from webapp.extensions import db
 from webapp.services.content_library import service_scorecards
 from webapp.services.invitations import create_invitation, questionnaires_of
 from webapp.services.learning import active_scorecard, outdated_results
-from webapp.services.workflows import (
-    save_answer,
-    screening_questionnaires,
-    start_response,
-    submit_response,
-)
+from webapp.services.questions import save_answer, screening_questionnaires, start_response
+from webapp.services.scoring import submit_response
 from webapp.storage.records import Response, Result, Team, User
 
 OLD = builtin_library().get("reading-writing", "1.0")

@@ -24,7 +24,9 @@ from webapp import create_app
 from webapp.config import DEFAULT_SAFETY_MESSAGE, ConfigError, load_config
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation
-from webapp.services.workflows import record_review, save_answer, start_response, submit_response
+from webapp.services.questions import save_answer, start_response
+from webapp.services.review import record_review
+from webapp.services.scoring import submit_response
 from webapp.storage.records import AuditEvent, Case, SafetyAlert, Team, User
 
 MOOD = builtin_library().get("mood-worry")

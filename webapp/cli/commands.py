@@ -16,7 +16,8 @@ from webapp.access.security import MIN_PASSWORD_LENGTH, hash_password
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.storage.database import init_database
-from webapp.storage.records import ROLES, Case, Team, User
+from webapp.storage.records import Case, Team, User
+from webapp.storage.states import ResponseMode, Role
 
 DEMO_USERS = (
     ("intake@demo.test", "Isla Intake", "intake"),
@@ -55,13 +56,14 @@ def upsert_user(email: str, name: str, role: str, password: str, team: Team | No
 
 def load_demo_data(password: str) -> None:
     """Demo users and a few demo referrals. Refused unless the app is in demo mode."""
-    from webapp.services.workflows import save_answer, start_response, submit_response
+    from webapp.services.questions import save_answer, start_response
+    from webapp.services.scoring import submit_response
 
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("Demo data is only allowed in demo mode (DEMO_MODE=1).")
     team = get_or_create_team(DEMO_TEAM)
     users = {
-        role: upsert_user(email, name, role, password, None if role == "admin" else team)
+        role: upsert_user(email, name, role, password, None if role == Role.ADMIN else team)
         for email, name, role in DEMO_USERS
     }
     team.lead = upsert_user(*DEMO_LEAD, password, team)
@@ -86,7 +88,7 @@ def load_demo_data(password: str) -> None:
         )
         db.session.add(case)
         db.session.flush()
-        response = start_response(case, questionnaire, "with-worker", users["intake"])
+        response = start_response(case, questionnaire, ResponseMode.WITH_WORKER, users["intake"])
         for item in questionnaire.items:
             save_answer(
                 response,
@@ -240,7 +242,7 @@ def register(app: Flask) -> None:
     @click.option("--team", "team_name", required=True, help="The team whose cases it reads.")
     def create_api_token_command(name: str, team_name: str):
         """Make a read-only API token for a case-management system (shown once)."""
-        from webapp.views.api import create_api_token
+        from webapp.access.tokens import create_api_token
 
         team = db.session.scalar(select(Team).where(Team.name == team_name))
         if team is None:
@@ -409,7 +411,7 @@ def register(app: Flask) -> None:
 
     @app.cli.command("create-user")
     @click.argument("email")
-    @click.option("--role", type=click.Choice(ROLES), required=True)
+    @click.option("--role", type=click.Choice([role.value for role in Role]), required=True)
     @click.option("--name", default=None, help="Full name (defaults to the email address).")
     @click.option("--team", "team_name", default=None, help="Team name (created if new).")
     @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
@@ -419,7 +421,7 @@ def register(app: Flask) -> None:
             raise click.ClickException(
                 f"Passwords must be {MIN_PASSWORD_LENGTH} characters or more."
             )
-        if role != "admin" and not team_name:
+        if role != Role.ADMIN and not team_name:
             raise click.ClickException("Give --team for intake workers and clinicians.")
         team = get_or_create_team(team_name) if team_name else None
         upsert_user(email.strip().lower(), name or email, role, password, team)

@@ -13,6 +13,7 @@ from models import builtin_scorecards, scorecards_for
 from questionnaires import builtin_library
 from screening import builtin_content, flag_for, preferences_from_contact, propose_plan
 from webapp.extensions import db
+from webapp.services.results import result_fields
 from webapp.storage.records import (
     Answer,
     Case,
@@ -26,6 +27,7 @@ from webapp.storage.records import (
     User,
     utcnow,
 )
+from webapp.storage.states import Decision, PlanStatus, ResponseMode, ResponseStatus, ReviewState
 
 BATCH = 2000
 
@@ -88,9 +90,9 @@ def bulk_cases(
                 "critical_alert": False,
                 "legal_hold": False,
                 "previously_diagnosed": rng.choice(("yes", "no", "unknown")),
-                "review_state": "awaiting"
+                "review_state": ReviewState.AWAITING
                 if awaiting
-                else ("reviewed" if reviewed else "not_needed"),
+                else (ReviewState.REVIEWED if reviewed else ReviewState.NOT_NEEDED),
                 "review_requested_at": opened + timedelta(hours=1)
                 if flag.level == "likely"
                 else None,
@@ -103,8 +105,8 @@ def bulk_cases(
                 "case_id": case_id,
                 "questionnaire_id": questionnaire.id,
                 "questionnaire_version": questionnaire.version,
-                "mode": "with-worker",
-                "status": "submitted",
+                "mode": ResponseMode.WITH_WORKER,
+                "status": ResponseStatus.SUBMITTED,
                 "started_by_id": worker.id,
                 "created_at": opened,
                 "submitted_at": opened + timedelta(minutes=10),
@@ -126,26 +128,8 @@ def bulk_cases(
             {
                 "id": ids[Result],
                 "response_id": response_id,
-                "domain": card.domain,
-                "questionnaire_id": questionnaire.id,
-                "questionnaire_version": questionnaire.version,
-                "scorecard_id": card.id,
-                "scorecard_version": card.version,
-                "points": result.points,
-                "max_points": result.max_points,
-                "total": result.total,
-                "band": result.band.name,
-                "band_label": result.band.label,
-                "flag_level": flag.level,
-                "headline": flag.headline,
-                "reasons": list(flag.reasons),
-                "contributions": [
-                    {"item": c.item, "answer": c.answer, "points": c.points, "summary": c.summary}
-                    for c in result.contributions
-                ],
-                "alerts": [],
-                "pathway": flag.pathway,
                 "created_at": opened,
+                **result_fields(questionnaire, result, flag),
             }
         )
         ids[Result] += 1
@@ -161,7 +145,7 @@ def bulk_cases(
                 "id": plan_id,
                 "case_id": case_id,
                 "version": 1,
-                "status": "agreed" if agreed else "draft",
+                "status": PlanStatus.AGREED if agreed else PlanStatus.DRAFT,
                 "created_at": opened,
                 "agreed_at": opened + timedelta(days=1) if agreed else None,
                 "agreed_by_id": worker.id if agreed else None,
@@ -186,7 +170,7 @@ def bulk_cases(
                     "id": ids[Review],
                     "case_id": case_id,
                     "clinician_id": clinician.id,
-                    "decision": "refer",
+                    "decision": Decision.REFER,
                     "pathway": domain.pathway,
                     "note": "Demo referral.",
                     "created_at": opened + timedelta(days=rng.randrange(1, 20)),

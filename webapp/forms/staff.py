@@ -30,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from webapp.storage.records import CONTACT_METHODS
+from webapp.storage.states import ContactMethod, Decision, Finding, ResponseMode
 
 CONTACT_LABELS = {
     "phone": "Phone call",
@@ -39,16 +39,16 @@ CONTACT_LABELS = {
     "text": "Text message",
 }
 FINDING_LABELS = {
-    "confirmed": "Confirmed",
-    "not_confirmed": "Not confirmed",
-    "declined": "The parent declined the assessment",
-    "did_not_attend": "The parent did not attend",
-    "awaiting": "Still waiting for the assessment",
+    Finding.CONFIRMED: "Confirmed",
+    Finding.NOT_CONFIRMED: "Not confirmed",
+    Finding.DECLINED: "The parent declined the assessment",
+    Finding.DID_NOT_ATTEND: "The parent did not attend",
+    Finding.AWAITING: "Still waiting for the assessment",
 }
 DECISION_LABELS = {
-    "refer": "Refer for a formal assessment",
-    "no_further_action": "No further action",
-    "more_information": "More information needed from the worker",
+    Decision.REFER: "Refer for a formal assessment",
+    Decision.NO_FURTHER_ACTION: "No further action",
+    Decision.MORE_INFORMATION: "More information needed from the worker",
 }
 
 
@@ -102,7 +102,7 @@ class CaseForm(FlaskForm):
     contact_method = RadioField(
         "How does the parent prefer to be contacted?",
         widget=GovRadioInput(),
-        choices=choices((m, CONTACT_LABELS[m]) for m in CONTACT_METHODS),
+        choices=choices((m, CONTACT_LABELS[m]) for m in ContactMethod),
         validators=[InputRequired("Select how the parent prefers to be contacted")],
     )
     language = StringField(
@@ -147,13 +147,13 @@ class StartScreeningForm(FlaskForm):
         choices=choices(
             (
                 (
-                    "with-worker",
+                    ResponseMode.WITH_WORKER,
                     "With the parent now: you read each question and record the answer",
                 ),
                 ("paper", "From a paper copy the parent has filled in"),
             )
         ),
-        default="with-worker",
+        default=ResponseMode.WITH_WORKER,
         validators=[InputRequired("Select how you are recording the answers")],
     )
     submit = SubmitField("Start", widget=GovSubmitInput())
@@ -262,7 +262,7 @@ class DecisionForm(FlaskForm):
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
     def validate_pathway(self, field):
-        if self.decision.data == "refer" and not field.data:
+        if self.decision.data == Decision.REFER and not field.data:
             raise ValidationError("Select the assessment pathway for the referral")
 
 

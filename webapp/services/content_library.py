@@ -20,6 +20,7 @@ from questionnaires import (
 )
 from questionnaires.library import load_directory
 from questionnaires.versions import canonical_digest
+from webapp.storage.states import ScorecardStatus
 
 
 def imported_dir() -> Path:
@@ -74,7 +75,7 @@ def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
     # A version never changes once stored, so only the ids are read each time (this runs on
     # every autosave) and a definition is read once per worker.
     active = db.session.scalars(
-        select(ScorecardVersion.id).where(ScorecardVersion.status == "active")
+        select(ScorecardVersion.id).where(ScorecardVersion.status == ScorecardStatus.ACTIVE)
     ).all()
     for key in active:
         if key not in built:

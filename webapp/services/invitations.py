@@ -3,7 +3,6 @@ revocable, and closed once the answers are sent."""
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,18 +11,15 @@ from sqlalchemy import select
 
 from questionnaires import Questionnaire
 from webapp.access.audit import record_event
+from webapp.access.tokens import token_hash
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
-from webapp.services.workflows import WorkflowError
+from webapp.services.errors import WorkflowError
 from webapp.storage.database import begin_writing
 from webapp.storage.records import Case, Invitation, Response, User, utcnow
+from webapp.storage.states import ResponseMode
 
 TOKEN_BYTES = 32  # 256 bits
-
-
-def token_hash(token: str) -> str:
-    # The token carries 256 bits of randomness, so a fast hash is enough: nothing to brute-force.
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def create_invitation(
@@ -90,7 +86,7 @@ def responses_of(invitation: Invitation) -> dict[str, Response]:
                 invitation=invitation,
                 questionnaire_id=questionnaire.id,
                 questionnaire_version=questionnaire.version,
-                mode="self",
+                mode=ResponseMode.SELF,
             )
             db.session.add(response)
             existing[questionnaire.id] = response

@@ -11,19 +11,17 @@ from sqlalchemy import or_, select
 
 from models import Scorecard, current_scorecards, scorecard_from_dict
 from questionnaires import SKIP, Questionnaire
-from screening import highest_level, score_response
+from screening import score_response
 from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library, service_scorecards
-from webapp.services.workflows import (
-    FlagView,
-    WorkflowError,
-    latest_results,
-    propose_new_plan,
-    questionnaire_for,
-    result_row,
-)
+from webapp.services.errors import WorkflowError
+from webapp.services.plans import propose_new_plan
+from webapp.services.questions import questionnaire_for
+from webapp.services.results import case_flag_level, result_row
+from webapp.services.review import request_review
 from webapp.storage.records import Case, Outcome, Response, Result, ScorecardVersion, User, utcnow
+from webapp.storage.states import ResponseStatus, ScorecardStatus
 
 MIN_OUTCOMES = 40
 MIN_EACH = 10
@@ -78,7 +76,7 @@ def training_data(domain: str) -> TrainingData:
                 Response.case_id.in_(labelled),
                 Response.questionnaire_id == questionnaire.id,
                 Response.questionnaire_version == questionnaire.version,
-                Response.status == "submitted",
+                Response.status == ResponseStatus.SUBMITTED,
             )
             .order_by(Response.submitted_at)
         ).all()
@@ -178,7 +176,7 @@ def fit_candidate(domain: str, user: User) -> ScorecardVersion:
         domain=domain,
         scorecard_id=card.id,
         version=card.version,
-        status="candidate",
+        status=ScorecardStatus.CANDIDATE,
         definition=card.to_dict(),
         outcomes_used=len(y),
         created_by_id=user.id,
@@ -197,16 +195,17 @@ def fit_candidate(domain: str, user: User) -> ScorecardVersion:
 
 
 def decide(version: ScorecardVersion, user: User, approve: bool) -> None:
-    if version.status != "candidate":
+    if version.status != ScorecardStatus.CANDIDATE:
         raise WorkflowError("Only a candidate can be approved or discarded.")
     if approve:
         for current in db.session.scalars(
             select(ScorecardVersion).where(
-                ScorecardVersion.domain == version.domain, ScorecardVersion.status == "active"
+                ScorecardVersion.domain == version.domain,
+                ScorecardVersion.status == ScorecardStatus.ACTIVE,
             )
         ):
-            current.status = "retired"
-    version.status = "active" if approve else "discarded"
+            current.status = ScorecardStatus.RETIRED
+    version.status = ScorecardStatus.ACTIVE if approve else ScorecardStatus.DISCARDED
     version.decided_by_id, version.decided_at = user.id, utcnow()
     record_event(
         "scorecard.approved" if approve else "scorecard.discarded",
@@ -232,7 +231,7 @@ def outdated_results(domain: str) -> Outdated:
         .where(
             Result.domain == domain,
             Result.superseded_at.is_(None),
-            Response.status == "submitted",
+            Response.status == ResponseStatus.SUBMITTED,
             or_(Result.scorecard_id != card.id, Result.scorecard_version != card.version),
         )
         .order_by(Result.id)
@@ -252,19 +251,18 @@ def rescore(domain: str, user: User) -> int:
     for old in outdated.results:
         response = old.response
         case = response.case
-        before = highest_level([FlagView(r.domain, r.flag_level) for r in latest_results(case)])
+        before = case_flag_level(case)
         questionnaire = questionnaire_for(response)
         screening = score_response(questionnaire, response.answer_map, [outdated.card])
         (result,), (flag,) = screening.results, screening.flags
         old.superseded_at = utcnow()
         db.session.add(result_row(response, questionnaire, result, flag))
         db.session.flush()
-        after = highest_level([FlagView(r.domain, r.flag_level) for r in latest_results(case)])
+        after = case_flag_level(case)
         case.flag_level = after
         if after != before:
-            if after == "likely" and case.review_state != "awaiting":
-                case.review_state = "awaiting"
-                case.review_requested_at = utcnow()
+            if after == "likely":
+                request_review(case)
             cases[case.id] = case
         record_event(
             "result.rescored",

@@ -24,7 +24,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
+from webapp.services.review import request_review
 from webapp.storage.records import Case, Response, SafetyAlert, Team, User, utcnow
+from webapp.storage.states import AlertSource, Role
 from webapp.web.templating import dial_string
 
 # Most open alerts a banner lists (the oldest first); it says when there are more.
@@ -57,7 +59,7 @@ def raise_alert(response: Response, item_id: str, answer: str) -> tuple[SafetyAl
         questionnaire_key=f"{response.questionnaire_id}@{response.questionnaire_version}",
         item_id=item_id,
         answer=answer,
-        source="parent_link" if from_link else "worker_screening",
+        source=AlertSource.PARENT_LINK if from_link else AlertSource.WORKER_SCREENING,
     )
     try:
         with db.session.begin_nested():  # two saves at once on PostgreSQL: one row wins
@@ -65,9 +67,7 @@ def raise_alert(response: Response, item_id: str, answer: str) -> tuple[SafetyAl
     except IntegrityError:
         return _alert_for(response.id, item_id), False
     case.critical_alert = True
-    if case.review_state != "awaiting":
-        case.review_state = "awaiting"
-        case.review_requested_at = now
+    request_review(case, now)
     # The audit action parents' links have always written, so the trail reads the same.
     action = "parent.critical_answer" if from_link else "screening.critical_answer"
     record_event(action, case_id=case.id, detail=item_id)
@@ -95,7 +95,7 @@ def tell_team_of_raised_alert(alert: SafetyAlert) -> None:
 def acknowledge(alert: SafetyAlert, user: User, action_taken: str) -> None:
     """A worker of the team records the safety check and what they did. That clears the alert,
     and the case's open-alert flag once no alert of the case is left open."""
-    from webapp.services.workflows import locked
+    from webapp.storage.locking import locked
 
     alert = locked(alert)  # two workers at once: the second sees the first one's record
     if not alert.is_open:
@@ -233,7 +233,7 @@ def open_alerts_for(user: User, now: datetime) -> tuple[list[AlertView], bool]:
             joinedload(SafetyAlert.escalated_to),
         )
     )
-    if user.role != "intake":
+    if user.role != Role.INTAKE:
         query = query.where(Team.lead_id == user.id)
     alerts = db.session.scalars(query).unique().all()
     return [describe(alert, now) for alert in alerts[:BANNER_LIMIT]], len(alerts) > BANNER_LIMIT

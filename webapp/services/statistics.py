@@ -11,6 +11,7 @@ from sqlalchemy import and_, distinct, func, select
 from screening import builtin_content
 from webapp.extensions import db
 from webapp.storage.records import Case, Plan, Response, Result, Review
+from webapp.storage.states import PlanStatus, ReviewState
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def service_figures(filters: Filters) -> Figures:
             func.count(Case.flag_level),
             func.count(Case.id).filter(Case.flag_level.in_(("possible", "likely"))),
             func.count(Case.id).filter(Case.flag_level == "likely"),
-            func.count(Case.id).filter(Case.review_state == "awaiting"),
+            func.count(Case.id).filter(Case.review_state == ReviewState.AWAITING),
             func.count(Case.id).filter(
                 Case.flag_level.in_(("possible", "likely")), Case.previously_diagnosed == "yes"
             ),
@@ -76,7 +77,7 @@ def service_figures(filters: Filters) -> Figures:
     figures.plans_agreed = db.session.scalar(
         select(func.count(distinct(Plan.case_id)))
         .join(Case)
-        .where(in_scope, Plan.status == "agreed")
+        .where(in_scope, Plan.status == PlanStatus.AGREED)
     )
     flagged = dict(
         db.session.execute(

@@ -20,15 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
-
-ROLES = ("intake", "clinician", "admin")
-CONTACT_METHODS = ("phone", "letter", "email", "text")
-DIAGNOSED = ("yes", "no", "unknown")
-RESPONSE_MODES = ("with-worker", "self", "paper")
-DECISIONS = ("refer", "no_further_action", "more_information")
-FINDINGS = ("confirmed", "not_confirmed", "declined", "did_not_attend", "awaiting")
-REVIEW_STATES = ("not_needed", "awaiting", "reviewed", "more_information")
-SAFETY_ALERT_SOURCES = ("parent_link", "worker_screening")
+from webapp.storage.states import InvitationState, PlanStatus, ReviewState, ScorecardStatus
 
 
 def utcnow() -> datetime:
@@ -102,7 +94,7 @@ class Case(db.Model):
     address: Mapped[str | None] = mapped_column(Text)
     contact_method: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(80), default="English")
-    review_state: Mapped[str] = mapped_column(String(20), default="not_needed")
+    review_state: Mapped[str] = mapped_column(String(20), default=ReviewState.NOT_NEEDED)
     # When the case joined the review queue; the queue is ordered by waiting time.
     review_requested_at: Mapped[datetime | None] = mapped_column()
     critical_alert: Mapped[bool] = mapped_column(default=False)
@@ -176,12 +168,12 @@ class Case(db.Model):
 
     @property
     def agreed_plan(self) -> Plan | None:
-        agreed = [plan for plan in self.plans if plan.status == "agreed"]
+        agreed = [plan for plan in self.plans if plan.status == PlanStatus.AGREED]
         return agreed[-1] if agreed else None
 
     @property
     def draft_plan(self) -> Plan | None:
-        drafts = [plan for plan in self.plans if plan.status == "draft"]
+        drafts = [plan for plan in self.plans if plan.status == PlanStatus.DRAFT]
         return drafts[-1] if drafts else None
 
 
@@ -215,12 +207,12 @@ class Invitation(db.Model):
     def state(self, now: datetime) -> str:
         """open, submitted, revoked or expired."""
         if self.submitted_at is not None:
-            return "submitted"
+            return InvitationState.SUBMITTED
         if self.revoked_at is not None:
-            return "revoked"
+            return InvitationState.REVOKED
         if now >= self.expires_at:
-            return "expired"
-        return "open"
+            return InvitationState.EXPIRED
+        return InvitationState.OPEN
 
 
 class Response(db.Model):
@@ -292,7 +284,7 @@ class SafetyAlert(db.Model):
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"))
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
     # What raised it: questionnaire key (id@version), the item, the answer given, and where
-    # (SAFETY_ALERT_SOURCES: the parent's own link, or a screening a worker recorded).
+    # (AlertSource: the parent's own link, or a screening a worker recorded).
     questionnaire_key: Mapped[str] = mapped_column(String(90))
     item_id: Mapped[str] = mapped_column(String(64))
     answer: Mapped[str] = mapped_column(Text)
@@ -436,7 +428,7 @@ class ScorecardVersion(db.Model):
     scorecard_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(20))
     # candidate / active / retired / discarded
-    status: Mapped[str] = mapped_column(String(20), default="candidate")
+    status: Mapped[str] = mapped_column(String(20), default=ScorecardStatus.CANDIDATE)
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)
     evaluation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     outcomes_used: Mapped[int] = mapped_column()

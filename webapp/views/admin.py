@@ -24,6 +24,7 @@ from webapp.access.audit import record_event
 from webapp.access.security import role_required
 from webapp.extensions import db
 from webapp.forms.staff import choices
+from webapp.services.cases import case_number
 from webapp.services.data_protection import erase_case, subject_record
 from webapp.storage.records import AuditEvent, Case, User, utcnow
 from webapp.web.documents import render_pdf
@@ -91,7 +92,7 @@ def subject_access():
     """The one audited way an admin reads a parent's data: export it, or erase a mistake."""
     form = SubjectAccessForm()
     if form.validate_on_submit():
-        case = db.session.get(Case, int(form.case.data.lstrip("Cc")))
+        case = db.session.get(Case, case_number(form.case.data))
         if case is None:
             form.case.errors = ["There is no case with that reference"]
         elif form.action.data == "erase":
@@ -154,7 +155,7 @@ def users():
 def audit_query(form: AuditFilterForm):
     query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.user_id)
     if form.case.data:
-        query = query.where(AuditEvent.case_id == int(form.case.data.lstrip("Cc")))
+        query = query.where(AuditEvent.case_id == case_number(form.case.data))
     if form.date_from.data:
         query = query.where(AuditEvent.at >= datetime.combine(form.date_from.data, time.min))
     if form.date_to.data:

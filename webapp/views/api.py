@@ -4,38 +4,24 @@ only that team's cases; every read is audited. Described in docs/openapi.yaml.""
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 from functools import wraps
 
 from fhir.resources.R4B.bundle import Bundle
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
 
 from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
+from webapp.access.tokens import find_api_token
 from webapp.extensions import db
-from webapp.services.workflows import latest_results
-from webapp.storage.records import ApiToken, Case, Team
+from webapp.services.cases import case_number
+from webapp.services.results import latest_results
+from webapp.storage.records import ApiToken, Case
+from webapp.storage.states import ResponseStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-REFERENCE = re.compile(r"^C(\d{6,9})$")
 SNOMED = "http://snomed.info/sct"
 AIS_SYSTEM = "urn:screening-service:accessible-information-category"
 CASE_SYSTEM = "urn:screening-service:case-reference"
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_api_token(name: str, team: Team) -> str:
-    """A new token, shown once; only its hash is kept."""
-    token = "nst_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(name=name, token_hash=_hash(token), team=team))
-    db.session.commit()
-    return token
 
 
 def _error(status: int, message: str, fhir: bool = False):
@@ -61,9 +47,7 @@ def api_token_required(fhir: bool = False):
             scheme, _, token = request.headers.get("Authorization", "").partition(" ")
             api_token = None
             if scheme.lower() == "bearer" and token:
-                api_token = db.session.scalar(
-                    select(ApiToken).where(ApiToken.token_hash == _hash(token.strip()))
-                )
+                api_token = find_api_token(token.strip())
             if api_token is None or api_token.revoked_at is not None:
                 record_event("api.denied", outcome="denied")
                 return _error(401, "Send a valid token: Authorization: Bearer <token>", fhir)
@@ -76,8 +60,8 @@ def api_token_required(fhir: bool = False):
 
 
 def _case(api_token: ApiToken, reference: str) -> Case | None:
-    match = REFERENCE.match(reference or "")
-    case = db.session.get(Case, int(match.group(1))) if match else None
+    number = case_number(reference, strict=True)
+    case = db.session.get(Case, number) if number is not None else None
     if case is None or case.team_id != api_token.team_id:
         return None
     return case
@@ -217,11 +201,11 @@ def fhir_flag_search(api_token: ApiToken):
 def fhir_questionnaire_response(api_token: ApiToken, response_id: int):
     """A submitted response's answers as a FHIR R4 QuestionnaireResponse."""
     from questionnaires.fhir import export_response
-    from webapp.services.workflows import questionnaire_for
+    from webapp.services.questions import questionnaire_for
     from webapp.storage.records import Response as ResponseRecord
 
     record = db.session.get(ResponseRecord, response_id)
-    if record is None or record.status != "submitted":
+    if record is None or record.status != ResponseStatus.SUBMITTED:
         return _error(404, "No submitted response with that id", fhir=True)
     case = db.session.get(Case, record.case_id)
     if case.team_id != api_token.team_id:

@@ -18,6 +18,7 @@ from webapp.access.security import role_required
 from webapp.extensions import db
 from webapp.services.statistics import Figures, Filters, figures_frame, service_figures
 from webapp.storage.records import Team, utcnow
+from webapp.storage.states import Role
 
 bp = Blueprint("dashboard", __name__)
 staff = role_required("intake", "clinician", "admin")
@@ -46,7 +47,7 @@ class DashboardFilterForm(FlaskForm):
 def _filters() -> tuple[DashboardFilterForm, Filters | None]:
     """Admins see every team or choose one; other staff see their own team only."""
     form = DashboardFilterForm(request.args)
-    if current_user.role == "admin":
+    if current_user.role == Role.ADMIN:
         teams = db.session.scalars(select(Team).order_by(Team.name)).all()
         form.team.choices = [SelectChoice("", "All teams")] + [
             SelectChoice(str(t.id), t.name) for t in teams
@@ -57,7 +58,7 @@ def _filters() -> tuple[DashboardFilterForm, Filters | None]:
         return form, None
     team_id = (
         current_user.team_id
-        if current_user.role != "admin"
+        if current_user.role != Role.ADMIN
         else (int(form.team.data) if form.team.data else None)
     )
     return form, Filters(team_id=team_id, date_from=form.date_from.data, date_to=form.date_to.data)

@@ -33,31 +33,34 @@ from webapp.forms.staff import (
     StartScreeningForm,
     choices,
 )
+from webapp.services.cases import case_number
+from webapp.services.errors import WorkflowError
 from webapp.services.invitations import create_invitation, invitation_link, revoke_invitation
-from webapp.services.safety import alerts_first
-from webapp.services.workflows import (
-    WorkflowError,
+from webapp.services.plans import (
     add_adjustment,
     agree_plan,
     asked_for,
     editable_plan,
-    explanations,
+    parent_contact,
+    remove_adjustment,
+)
+from webapp.services.questions import (
     first_unanswered,
     journey_steps,
-    latest_results,
     next_page,
     pages,
-    parent_contact,
     previous_page,
     questionnaire_for,
-    remove_adjustment,
     save_answer,
     screening_questionnaires,
     start_response,
-    submit_response,
-    timeline,
 )
+from webapp.services.results import explanations, latest_results
+from webapp.services.safety import alerts_first
+from webapp.services.scoring import submit_response
+from webapp.services.timeline import timeline
 from webapp.storage.records import Case, Invitation, Response, utcnow
+from webapp.storage.states import ResponseStatus, ReviewState
 from webapp.web.documents import render_pdf
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
@@ -92,10 +95,10 @@ WORKER_MESSAGES = {
 }
 STATUS_FILTERS = {
     "not-screened": ("Not screened yet", Case.flag_level.is_(None)),
-    "awaiting-review": ("Waiting for a clinician", Case.review_state == "awaiting"),
+    "awaiting-review": ("Waiting for a clinician", Case.review_state == ReviewState.AWAITING),
     "more-information": (
         "Clinician asked for more information",
-        Case.review_state == "more_information",
+        Case.review_state == ReviewState.MORE_INFORMATION,
     ),
 }
 FLAG_FILTERS = {
@@ -125,11 +128,9 @@ def cases():
     if flag in FLAG_FILTERS:
         query = query.where(FLAG_FILTERS[flag][1])
     if search:
-        reference = search.upper().removeprefix("C")
+        number = case_number(search)
         by_name = Case.parent_name.ilike(f"%{search}%")
-        query = query.where(
-            or_(by_name, Case.id == int(reference)) if reference.isdigit() else by_name
-        )
+        query = query.where(or_(by_name, Case.id == number) if number is not None else by_name)
     matching = query.subquery()
     total, alerts = db.session.execute(
         select(func.count(), func.count().filter(matching.c.critical_alert)).select_from(matching)
@@ -215,7 +216,7 @@ def start_screening(case_id: int):
 def question(case_id: int, response_id: int, item_id: str):
     case = case_for_team(case_id)
     response = _response_for(case, response_id)
-    if response.status != "draft":
+    if response.status != ResponseStatus.DRAFT:
         return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
     questionnaire = questionnaire_for(response)
     answers = response.answer_map
@@ -263,7 +264,7 @@ def question(case_id: int, response_id: int, item_id: str):
 def check_answers(case_id: int, response_id: int):
     case = case_for_team(case_id)
     response = _response_for(case, response_id)
-    if response.status != "draft":
+    if response.status != ResponseStatus.DRAFT:
         return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
     questionnaire = questionnaire_for(response)
     answers = response.answer_map
@@ -292,7 +293,7 @@ def check_answers(case_id: int, response_id: int):
 def result(case_id: int, response_id: int):
     case = case_for_team(case_id)
     response = _response_for(case, response_id)
-    if response.status != "submitted":
+    if response.status != ResponseStatus.SUBMITTED:
         return redirect(url_for("intake.check_answers", case_id=case.id, response_id=response.id))
     record_event("result.viewed", case_id=case.id, commit=True)
     questionnaire = questionnaire_for(response)

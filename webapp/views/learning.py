@@ -13,6 +13,7 @@ from webapp.access.security import role_required
 from webapp.extensions import db
 from webapp.forms.staff import ConfirmForm
 from webapp.services.content_library import questionnaire_library
+from webapp.services.errors import WorkflowError
 from webapp.services.learning import (
     MIN_EACH,
     MIN_OUTCOMES,
@@ -25,7 +26,6 @@ from webapp.services.learning import (
     rescore,
     training_data,
 )
-from webapp.services.workflows import WorkflowError
 from webapp.storage.records import ScorecardVersion
 
 bp = Blueprint("learning", __name__, url_prefix="/scorecards")

@@ -37,21 +37,16 @@ from webapp.extensions import db, limiter
 from webapp.forms.answer import answer_form, describe
 from webapp.forms.staff import choices
 from webapp.services.content_library import service_scorecards
+from webapp.services.errors import WorkflowError
 from webapp.services.invitations import find_invitation, questionnaires_of, responses_of
+from webapp.services.plans import asked_for, parent_contact
+from webapp.services.questions import Step, first_unanswered, journey_steps, save_answer
 from webapp.services.safety import crisis_lines, parent_message, raise_alert
-from webapp.services.workflows import (
-    Step,
-    WorkflowError,
-    asked_for,
-    first_unanswered,
-    journey_steps,
-    locked,
-    parent_contact,
-    save_answer,
-    submit_response,
-)
+from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing, reads_only, writes_late
+from webapp.storage.locking import locked
 from webapp.storage.records import Invitation, Response, utcnow
+from webapp.storage.states import InvitationState, ResponseStatus
 from webapp.web.page_cache import render_once
 
 bp = Blueprint("parent", __name__, url_prefix="/p")
@@ -138,9 +133,9 @@ def parent_required(view):
             record_event("parent.no_session", outcome="denied")
             return link_problem(403)
         state = invitation.state(utcnow())
-        if state == "submitted" and view.__name__ != "done":
+        if state == InvitationState.SUBMITTED and view.__name__ != "done":
             return closed_page(invitation, submitted=True)
-        if state in ("revoked", "expired"):
+        if state in (InvitationState.REVOKED, InvitationState.EXPIRED):
             session.pop(SESSION_KEY, None)
             return closed_page(invitation, submitted=False)
         return view(invitation, *args, **kwargs)
@@ -214,8 +209,8 @@ def open_link(token: str):
         record_event("parent.bad_link", outcome="denied")
         return link_problem(404)
     state = invitation.state(utcnow())
-    if state != "open":
-        return closed_page(invitation, submitted=state == "submitted")
+    if state != InvitationState.OPEN:
+        return closed_page(invitation, submitted=state == InvitationState.SUBMITTED)
     session.clear()
     session[SESSION_KEY] = invitation.id
     if invitation.first_used_at is None:
@@ -409,7 +404,7 @@ def check(invitation: Invitation):
             invitation.submitted_at = utcnow()
             record_event("parent.submitted", case_id=invitation.case_id)
             for response in responses_of(invitation).values():
-                if response.status == "draft":
+                if response.status == ResponseStatus.DRAFT:
                     submit_response(response, None)
             db.session.commit()
         return redirect(url_for("parent.done"))

@@ -9,16 +9,12 @@ from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
 from webapp.forms.staff import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
-from webapp.services.workflows import (
-    WorkflowError,
-    latest_results,
-    questionnaire_for,
-    record_outcome,
-    record_review,
-    referred_cases,
-    review_queue,
-)
+from webapp.services.errors import WorkflowError
+from webapp.services.questions import questionnaire_for
+from webapp.services.results import latest_results
+from webapp.services.review import record_outcome, record_review, referred_cases, review_queue
 from webapp.storage.records import utcnow
+from webapp.storage.states import ResponseStatus
 from webapp.web.documents import render_pdf
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -73,7 +69,7 @@ def case(case_id: int):
             flash("Decision recorded.")
             return redirect(url_for("review.queue"))
     results = latest_results(case)
-    responses = [r for r in case.responses if r.status == "submitted"]
+    responses = [r for r in case.responses if r.status == ResponseStatus.SUBMITTED]
     record_event("review.case_viewed", case_id=case.id, commit=True)
     return render_template(
         "review/case.html",
