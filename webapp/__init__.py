@@ -60,7 +60,6 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from webapp.access import security as _security  # noqa: F401 - registers the user loader
     from webapp.cli import commands as cli
-    from webapp.services import safety
     from webapp.storage import backup
     from webapp.views import (
         admin,
@@ -74,7 +73,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         site,
     )
     from webapp.views import safety as safety_views
-    from webapp.web import errors, headers
+    from webapp.web import errors, headers, safety_banner
 
     blueprints = (
         auth.bp,
@@ -96,5 +95,5 @@ def create_app(overrides: dict | None = None) -> Flask:
     backup.register(app)
     site.register_context(app)
     parent.register_context(app)
-    safety.register(app)
+    safety_banner.register(app)
     return app

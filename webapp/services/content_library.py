@@ -79,7 +79,9 @@ def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
     ).all()
     for key in active:
         if key not in built:
-            definition = db.session.get(ScorecardVersion, key).definition
+            stored = db.session.get(ScorecardVersion, key)
+            assert stored is not None  # its id was read just above
+            definition = stored.definition
             built[key] = scorecard_from_dict(definition, library, source=f"fitted version {key}")
     return tuple(built[key] for key in active)
 

@@ -15,9 +15,11 @@ from webapp.access.tokens import token_hash
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.services.errors import WorkflowError
+from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing
+from webapp.storage.locking import locked
 from webapp.storage.records import Case, Invitation, Response, User, utcnow
-from webapp.storage.states import ResponseMode
+from webapp.storage.states import ResponseMode, ResponseStatus
 
 TOKEN_BYTES = 32  # 256 bits
 
@@ -92,3 +94,42 @@ def responses_of(invitation: Invitation) -> dict[str, Response]:
             existing[questionnaire.id] = response
     db.session.flush()
     return existing
+
+
+def invitation_by_id(invitation_id: int) -> Invitation | None:
+    return db.session.get(Invitation, invitation_id)
+
+
+def mark_opened(invitation: Invitation) -> None:
+    """The parent opened their link (the first time is kept)."""
+    if invitation.first_used_at is None:
+        invitation.first_used_at = utcnow()
+    record_event("parent.link_opened", case_id=invitation.case_id, commit=True)
+
+
+def record_consent(invitation: Invitation) -> None:
+    """The parent agreed to start: their responses are made now."""
+    invitation.consent_at = utcnow()
+    responses_of(invitation)
+    record_event("parent.consented", case_id=invitation.case_id)
+    db.session.commit()
+
+
+def send_answers(invitation: Invitation) -> None:
+    """Submit every response of the link, once however many sends arrive together."""
+    invitation = locked(invitation)
+    if invitation.submitted_at is None:  # ten simultaneous sends make one submission
+        # Marked sent first, so it is committed with the first response: a second request
+        # waiting on the lock then sees it and sends nothing.
+        invitation.submitted_at = utcnow()
+        record_event("parent.submitted", case_id=invitation.case_id)
+        for response in responses_of(invitation).values():
+            if response.status == ResponseStatus.DRAFT:
+                submit_response(response, None)
+        db.session.commit()
+
+
+def save_display(invitation: Invitation, display: dict[str, str]) -> None:
+    """The display options the parent chose, kept with the link."""
+    invitation.display = display
+    db.session.commit()

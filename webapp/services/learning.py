@@ -18,7 +18,7 @@ from webapp.services.content_library import questionnaire_library, service_score
 from webapp.services.errors import WorkflowError
 from webapp.services.plans import propose_new_plan
 from webapp.services.questions import questionnaire_for
-from webapp.services.results import case_flag_level, result_row
+from webapp.services.results import case_flag_level, result_row, stored_scorecard
 from webapp.services.review import request_review
 from webapp.storage.records import Case, Outcome, Response, Result, ScorecardVersion, User, utcnow
 from webapp.storage.states import ResponseStatus, ScorecardStatus
@@ -307,3 +307,26 @@ def model_card(card: Scorecard, data: TrainingData) -> str:
             f"assessment outcome ({data.confirmed} confirmed)."
         ),
     )
+
+
+def fitted_versions(domain: str) -> list[ScorecardVersion]:
+    """Every fitted version for a domain, the newest first."""
+    return list(
+        db.session.scalars(
+            select(ScorecardVersion)
+            .where(ScorecardVersion.domain == domain)
+            .order_by(ScorecardVersion.created_at.desc())
+        )
+    )
+
+
+def fitted_version(version_id: int) -> ScorecardVersion | None:
+    return db.session.get(ScorecardVersion, version_id)
+
+
+def fitted_scorecard(domain: str, scorecard_id: str, version: str) -> Scorecard | None:
+    """A fitted version of a domain's scorecard, as a scorecard (for its model card)."""
+    stored = stored_scorecard(scorecard_id, version)
+    if stored is None or stored.domain != domain:
+        return None
+    return scorecard_from_dict(stored.definition, questionnaire_library())

@@ -18,7 +18,7 @@ from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.errors import WorkflowError
 from webapp.services.questions import questionnaire_for
-from webapp.services.results import FlagView, latest_results, newest_submitted
+from webapp.services.results import FlagView, as_flags, latest_results, newest_submitted
 from webapp.storage.records import (
     Case,
     Plan,
@@ -90,7 +90,7 @@ def parent_contact(case: Case, invitation=None) -> ParentContact:
 def propose_new_plan(case: Case) -> Plan:
     """A new draft from the rules, keeping what workers added to the last plan."""
     content = builtin_content()
-    flags = [FlagView(r.domain, r.flag_level) for r in latest_results(case)]
+    flags = as_flags(FlagView(r.domain, r.flag_level) for r in latest_results(case))
     proposed = propose_plan(flags, stated_preferences(case), content)
     previous = case.plans[-1] if case.plans else None
     draft = case.draft_plan

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 
 from questionnaires import Questionnaire
 from screening import highest_level
+from screening.flags import Flag
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library, service_scorecards
 from webapp.services.questions import questionnaire_for
@@ -84,7 +86,7 @@ def explanations(response: Response) -> dict[int, object]:
     from models.explain import explain
 
     answers = questionnaire_for(response).effective_answers(response.answer_map)
-    found = {}
+    found: dict[int, object] = {}
     for result in response.current_results:
         card = scorecard_of(result)
         if card is not None:
@@ -108,7 +110,13 @@ def latest_results(case: Case) -> list[Result]:
 
 def case_flag_level(case: Case) -> str:
     """The case's flag: the highest level among its newest results."""
-    return highest_level([FlagView(r.domain, r.flag_level) for r in latest_results(case)])
+    return highest_level(as_flags(FlagView(r.domain, r.flag_level) for r in latest_results(case)))
+
+
+def as_flags(views) -> list[Flag]:
+    """Stored results as the plan rules and ``highest_level`` read them: those read only a
+    flag's domain, level and raised, which a FlagView has."""
+    return cast(list[Flag], list(views))
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,12 @@ back) with the alert itself."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g, request
+from flask import current_app
 from flask_babel import gettext
-from flask_login import current_user
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -27,7 +26,6 @@ from webapp.services.content_library import questionnaire_library
 from webapp.services.review import request_review
 from webapp.storage.records import Case, Response, SafetyAlert, Team, User, utcnow
 from webapp.storage.states import AlertSource, Role
-from webapp.web.templating import dial_string
 
 # Most open alerts a banner lists (the oldest first); it says when there are more.
 BANNER_LIMIT = 20
@@ -65,7 +63,9 @@ def raise_alert(response: Response, item_id: str, answer: str) -> tuple[SafetyAl
         with db.session.begin_nested():  # two saves at once on PostgreSQL: one row wins
             db.session.add(alert)
     except IntegrityError:
-        return _alert_for(response.id, item_id), False
+        winner = _alert_for(response.id, item_id)
+        assert winner is not None  # the other save's row made the insert fail
+        return winner, False
     case.critical_alert = True
     request_review(case, now)
     # The audit action parents' links have always written, so the trail reads the same.
@@ -75,12 +75,24 @@ def raise_alert(response: Response, item_id: str, answer: str) -> tuple[SafetyAl
     return alert, True
 
 
+def alert_worker(response: Response, item_id: str, answer: str) -> None:
+    """A parent's critical answer, raised and committed at once."""
+    raise_alert(response, item_id, answer)
+    db.session.commit()
+
+
 def _alert_for(response_id: int, item_id: str) -> SafetyAlert | None:
     return db.session.scalar(
         select(SafetyAlert).where(
             SafetyAlert.response_id == response_id, SafetyAlert.item_id == item_id
         )
     )
+
+
+def alert_of_case(case: Case, alert_id: int) -> SafetyAlert | None:
+    """One of the case's alerts; None for another case's (or no) alert."""
+    alert = db.session.get(SafetyAlert, alert_id)
+    return alert if alert is not None and alert.case_id == case.id else None
 
 
 def tell_team_of_raised_alert(alert: SafetyAlert) -> None:
@@ -114,8 +126,8 @@ def acknowledge(alert: SafetyAlert, user: User, action_taken: str) -> None:
                 SafetyAlert.case_id == case.id, SafetyAlert.acknowledged_at.is_(None)
             )
         )
-        > 0
-    )
+        or 0
+    ) > 0
     # The audit row names the alert, not what was done: that is personal, and on the case.
     record_event("safety_alert.acknowledged", case_id=case.id, detail=f"alert {alert.id}")
     db.session.commit()
@@ -179,7 +191,7 @@ def escalate_overdue(now: datetime | None = None) -> list[SafetyAlert]:
         )
         tell_lead_of_escalation(alert)
     db.session.commit()
-    return due
+    return list(due)
 
 
 def tell_lead_of_escalation(alert: SafetyAlert) -> None:
@@ -261,6 +273,12 @@ def alerts_first(query: Select, alerts: int, *, limit: int, offset: int) -> list
     return cases + part(False, max(0, offset - alerts), limit - len(cases))
 
 
+def dial_string(phone: str) -> str:
+    """A phone number as a tel: link wants it: digits, and a leading + if there was one."""
+    digits = re.sub(r"\D", "", phone)
+    return ("+" + digits) if phone.strip().startswith("+") else digits
+
+
 # --- what parents read -----------------------------------------------------------------------
 
 
@@ -293,35 +311,3 @@ def crisis_lines(team: Team | None) -> list[CrisisLine]:
     for line in current_app.config["CRISIS_LINES"]:
         lines.append(CrisisLine(gettext(line["who"]), line["dial"], gettext(line["words"])))
     return lines
-
-
-# --- the page furniture ----------------------------------------------------------------------
-
-
-def local_time(moment: datetime | None, pattern: str = "%-H:%M on %-d %B %Y") -> str:
-    """A stored (UTC) time as staff read it, in DISPLAY_TIMEZONE: 9:05 on 3 March 2026."""
-    if moment is None:
-        return ""
-    zone = ZoneInfo(current_app.config["DISPLAY_TIMEZONE"])
-    return moment.replace(tzinfo=UTC).astimezone(zone).strftime(pattern)
-
-
-def register(app: Flask) -> None:
-    app.add_template_filter(local_time, "local_time")
-
-    @app.context_processor
-    def safety_banner():
-        # A function, so only pages that show the banner (staff pages) run its query.
-        def staff_safety_alerts():
-            if (
-                g.get("plain_page")
-                or request.blueprint == "parent"
-                or not current_user.is_authenticated
-            ):
-                return [], False
-            return open_alerts_for(current_user, utcnow())
-
-        return {
-            "staff_safety_alerts": staff_safety_alerts,
-            "describe_alert": lambda alert: describe(alert, utcnow()),
-        }

@@ -10,7 +10,7 @@ from sqlalchemy import and_, distinct, func, select
 
 from screening import builtin_content
 from webapp.extensions import db
-from webapp.storage.records import Case, Plan, Response, Result, Review
+from webapp.storage.records import Case, Plan, Response, Result, Review, Team
 from webapp.storage.states import PlanStatus, ReviewState
 
 
@@ -74,10 +74,13 @@ def service_figures(filters: Filters) -> Figures:
         figures.flagged_previously_diagnosed,
     ) = row
     figures.flagged_newly = figures.any_flag - figures.flagged_previously_diagnosed
-    figures.plans_agreed = db.session.scalar(
-        select(func.count(distinct(Plan.case_id)))
-        .join(Case)
-        .where(in_scope, Plan.status == PlanStatus.AGREED)
+    figures.plans_agreed = (
+        db.session.scalar(
+            select(func.count(distinct(Plan.case_id)))
+            .join(Case)
+            .where(in_scope, Plan.status == PlanStatus.AGREED)
+        )
+        or 0
     )
     flagged = dict(
         db.session.execute(
@@ -128,3 +131,8 @@ def figures_frame(figures: Figures):
         ("Median days from flag to review", figures.median_wait_days),
     ] + [(f"Flagged: {name}", count) for name, count in figures.by_domain]
     return pd.DataFrame(rows, columns=["measure", "value"], dtype=object)
+
+
+def all_teams() -> list[Team]:
+    """Every team, by name (an admin's dashboard can show any one)."""
+    return list(db.session.scalars(select(Team).order_by(Team.name)))

@@ -4,7 +4,7 @@ the scoring model. Every result names the questionnaire and scorecard versions b
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -20,11 +20,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
+from webapp.storage.clock import utcnow
 from webapp.storage.states import InvitationState, PlanStatus, ReviewState, ScorecardStatus
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def new_session_token() -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
@@ -16,17 +16,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from sqlalchemy import select
 from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from webapp.access.accounts import all_users, switch_access, user_by_id
 from webapp.access.audit import record_event
 from webapp.access.security import role_required
-from webapp.extensions import db
-from webapp.forms.staff import choices
-from webapp.services.cases import case_number
+from webapp.forms.staff import ConfirmForm, choices
+from webapp.services.audit_trail import audit_events
+from webapp.services.cases import case_by_id, case_number
 from webapp.services.data_protection import erase_case, subject_record
-from webapp.storage.records import AuditEvent, Case, User, utcnow
+from webapp.storage.clock import utcnow
 from webapp.web.documents import render_pdf
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -92,7 +92,7 @@ def subject_access():
     """The one audited way an admin reads a parent's data: export it, or erase a mistake."""
     form = SubjectAccessForm()
     if form.validate_on_submit():
-        case = db.session.get(Case, case_number(form.case.data))
+        case = case_by_id(case_number(form.case.data))
         if case is None:
             form.case.errors = ["There is no case with that reference"]
         elif form.action.data == "erase":
@@ -128,19 +128,11 @@ def subject_access():
 def set_access(user_id: int):
     """Disable or enable a staff account. Disabling ends its sessions at once (a new session
     token, and disabled users are refused on every request)."""
-    from flask_login import current_user
-
-    from webapp.forms.staff import ConfirmForm
-    from webapp.storage.records import new_session_token
-
-    user = db.session.get(User, user_id)
+    user = user_by_id(user_id)
     if user is None:
         abort(404)
     if ConfirmForm().validate_on_submit() and user.id != current_user.id:
-        user.active = not user.active
-        user.session_token = new_session_token()
-        record_event("user.enabled" if user.active else "user.disabled", detail=f"user {user.id}")
-        db.session.commit()
+        switch_access(user)
         flash(f"{user.name} is now {'able' if user.active else 'unable'} to sign in.")
     return redirect(url_for("admin.users"))
 
@@ -148,20 +140,16 @@ def set_access(user_id: int):
 @bp.route("/users")
 @role_required("admin")
 def users():
-    accounts = db.session.scalars(select(User).order_by(User.role, User.email)).all()
-    return render_template("admin/users.html", users=accounts)
+    return render_template("admin/users.html", users=all_users())
 
 
-def audit_query(form: AuditFilterForm):
-    query = select(AuditEvent, User.email).outerjoin(User, User.id == AuditEvent.user_id)
-    if form.case.data:
-        query = query.where(AuditEvent.case_id == case_number(form.case.data))
-    if form.date_from.data:
-        query = query.where(AuditEvent.at >= datetime.combine(form.date_from.data, time.min))
-    if form.date_to.data:
-        end = datetime.combine(form.date_to.data + timedelta(days=1), time.min)
-        query = query.where(AuditEvent.at < end)
-    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+def _events(form: AuditFilterForm, limit: int | None = None):
+    return audit_events(
+        case_id=case_number(form.case.data) if form.case.data else None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        limit=limit,
+    )
 
 
 @bp.route("/audit")
@@ -170,7 +158,7 @@ def audit():
     form = AuditFilterForm(request.args)
     events = []
     if form.validate():
-        events = db.session.execute(audit_query(form).limit(AUDIT_PAGE_SIZE)).all()
+        events = _events(form, AUDIT_PAGE_SIZE)
     record_event("audit.viewed", detail=request.query_string.decode()[:200], commit=True)
     return render_template(
         "admin/audit.html",
@@ -192,7 +180,7 @@ def audit_csv():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
-    for event, email in db.session.execute(audit_query(form)):
+    for event, email in _events(form):
         writer.writerow(
             [
                 event.at.isoformat(timespec="seconds"),

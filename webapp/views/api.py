@@ -5,6 +5,7 @@ only that team's cases; every read is audited. Described in docs/openapi.yaml.""
 from __future__ import annotations
 
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from fhir.resources.R4B.bundle import Bundle
 from flask import Blueprint, jsonify, request
@@ -12,10 +13,11 @@ from flask import Blueprint, jsonify, request
 from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
 from webapp.access.tokens import find_api_token
-from webapp.extensions import db
-from webapp.services.cases import case_number
+from webapp.services.cases import case_by_id, case_number, response_by_id
 from webapp.services.results import latest_results
-from webapp.storage.records import ApiToken, Case
+
+if TYPE_CHECKING:
+    from webapp.storage.records import ApiToken, Case
 from webapp.storage.states import ResponseStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -61,7 +63,7 @@ def api_token_required(fhir: bool = False):
 
 def _case(api_token: ApiToken, reference: str) -> Case | None:
     number = case_number(reference, strict=True)
-    case = db.session.get(Case, number) if number is not None else None
+    case = case_by_id(number)
     if case is None or case.team_id != api_token.team_id:
         return None
     return case
@@ -202,12 +204,11 @@ def fhir_questionnaire_response(api_token: ApiToken, response_id: int):
     """A submitted response's answers as a FHIR R4 QuestionnaireResponse."""
     from questionnaires.fhir import export_response
     from webapp.services.questions import questionnaire_for
-    from webapp.storage.records import Response as ResponseRecord
 
-    record = db.session.get(ResponseRecord, response_id)
+    record = response_by_id(response_id)
     if record is None or record.status != ResponseStatus.SUBMITTED:
         return _error(404, "No submitted response with that id", fhir=True)
-    case = db.session.get(Case, record.case_id)
+    case = record.case
     if case.team_id != api_token.team_id:
         return _error(404, "No submitted response with that id", fhir=True)
     record_event("api.fhir_answers_read", case_id=case.id, detail=api_token.name, commit=True)

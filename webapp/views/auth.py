@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from sqlalchemy import func, select
 from wtforms import StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
-from webapp.access import two_factor
+from webapp.access import accounts, two_factor
 from webapp.access.audit import record_event
 from webapp.access.security import check_password, public, role_required, start_session
-from webapp.extensions import db, limiter
+from webapp.extensions import limiter
 from webapp.forms.staff import ConfirmForm, SignInForm
-from webapp.storage.records import AuditEvent, User, new_session_token, utcnow
 
 bp = Blueprint("auth", __name__)
-LOCKOUT_FAILURES = 10
-LOCKOUT_WINDOW = timedelta(minutes=15)
-FAILED = ("auth.sign_in_failed", "auth.code_failed")
 
 
 class CodeForm(FlaskForm):
@@ -42,20 +35,6 @@ class SetUpForm(CodeForm):
     skip = SubmitField("Skip for now (demo only)", widget=GovSubmitInput())
 
 
-def locked_out(user: User | None) -> bool:
-    """An account is refused after 10 failed tries in 15 minutes, even with the right password."""
-    if user is None:
-        return False
-    failures = db.session.scalar(
-        select(func.count(AuditEvent.id)).where(
-            AuditEvent.user_id == user.id,
-            AuditEvent.action.in_(FAILED),
-            AuditEvent.at >= utcnow() - LOCKOUT_WINDOW,
-        )
-    )
-    return failures >= LOCKOUT_FAILURES
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
 @public
@@ -65,13 +44,13 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
-        user = db.session.scalar(select(User).where(func.lower(User.email) == email))
-        if locked_out(user):
+        user = accounts.user_by_email(email)
+        if accounts.locked_out(user):
             record_event("auth.locked_out", outcome="denied", user_id=user.id)
             form.email.errors = ["Too many tries. Wait 15 minutes, then try again"]
         elif check_password(user, form.password.data) and user.active:
             two_factor.begin(user)
-            db.session.commit()
+            accounts.save()
             if user.totp_secret:
                 return redirect(url_for("auth.enter_code"))
             return redirect(url_for("auth.set_up_code"))
@@ -90,7 +69,7 @@ def enter_code():
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
-        if locked_out(user):
+        if accounts.locked_out(user):
             record_event("auth.locked_out", outcome="denied", user_id=user.id)
             form.code.errors = ["Too many tries. Wait 15 minutes, then try again"]
         else:
@@ -139,9 +118,6 @@ def set_up_code():
 @role_required("intake", "clinician", "admin")
 def sign_out():
     ConfirmForm()  # CSRF is checked by CSRFProtect before we get here.
-    # A new token ends this session everywhere: a replayed cookie no longer matches.
-    current_user.session_token = new_session_token()
-    record_event("auth.signed_out")
-    db.session.commit()
+    accounts.end_sessions(current_user, "auth.signed_out")
     logout_user()
     return redirect(url_for("auth.sign_in"))

@@ -9,15 +9,13 @@ from flask import Blueprint, Response, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from sqlalchemy import select
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from webapp.access.security import role_required
-from webapp.extensions import db
-from webapp.services.statistics import Figures, Filters, figures_frame, service_figures
-from webapp.storage.records import Team, utcnow
+from webapp.services.statistics import Figures, Filters, all_teams, figures_frame, service_figures
+from webapp.storage.clock import utcnow
 from webapp.storage.states import Role
 
 bp = Blueprint("dashboard", __name__)
@@ -48,7 +46,7 @@ def _filters() -> tuple[DashboardFilterForm, Filters | None]:
     """Admins see every team or choose one; other staff see their own team only."""
     form = DashboardFilterForm(request.args)
     if current_user.role == Role.ADMIN:
-        teams = db.session.scalars(select(Team).order_by(Team.name)).all()
+        teams = all_teams()
         form.team.choices = [SelectChoice("", "All teams")] + [
             SelectChoice(str(t.id), t.name) for t in teams
         ]

@@ -3,6 +3,8 @@ communication plan."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import (
     Blueprint,
     abort,
@@ -15,13 +17,11 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 
 from questionnaires import SKIP
 from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
-from webapp.extensions import db
 from webapp.forms.answer import answer_form
 from webapp.forms.staff import (
     AddAdjustmentForm,
@@ -33,7 +33,14 @@ from webapp.forms.staff import (
     StartScreeningForm,
     choices,
 )
-from webapp.services.cases import case_number
+from webapp.services.cases import (
+    FLAG_FILTERS,
+    STATUS_FILTERS,
+    invitation_of_case,
+    open_case,
+    response_of_case,
+    team_cases,
+)
 from webapp.services.errors import WorkflowError
 from webapp.services.invitations import create_invitation, invitation_link, revoke_invitation
 from webapp.services.plans import (
@@ -56,11 +63,13 @@ from webapp.services.questions import (
     start_response,
 )
 from webapp.services.results import explanations, latest_results
-from webapp.services.safety import alerts_first
 from webapp.services.scoring import submit_response
 from webapp.services.timeline import timeline
-from webapp.storage.records import Case, Invitation, Response, utcnow
-from webapp.storage.states import ResponseStatus, ReviewState
+from webapp.storage.clock import utcnow
+
+if TYPE_CHECKING:
+    from webapp.storage.records import Case, Response
+from webapp.storage.states import ResponseStatus
 from webapp.web.documents import render_pdf
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
@@ -72,8 +81,8 @@ def questionnaire_choices(available: dict):
 
 
 def _response_for(case: Case, response_id: int) -> Response:
-    response = db.session.get(Response, response_id)
-    if response is None or response.case_id != case.id:
+    response = response_of_case(case, response_id)
+    if response is None:
         abort(404)
     return response
 
@@ -93,19 +102,6 @@ WORKER_MESSAGES = {
     "bigger": "Enter a bigger number",
     "smaller": "Enter a smaller number",
 }
-STATUS_FILTERS = {
-    "not-screened": ("Not screened yet", Case.flag_level.is_(None)),
-    "awaiting-review": ("Waiting for a clinician", Case.review_state == ReviewState.AWAITING),
-    "more-information": (
-        "Clinician asked for more information",
-        Case.review_state == ReviewState.MORE_INFORMATION,
-    ),
-}
-FLAG_FILTERS = {
-    "likely": ("Likely", Case.flag_level == "likely"),
-    "possible": ("Possible", Case.flag_level == "possible"),
-    "none": ("No flag", Case.flag_level == "none"),
-}
 SEARCH_KEY = "case_search"
 
 
@@ -122,21 +118,15 @@ def cases():
     form.search.data = search
     status = request.args.get("status", "")
     flag = request.args.get("flag", "")
-    query = select(Case).where(Case.team_id == current_user.team_id)
-    if status in STATUS_FILTERS:
-        query = query.where(STATUS_FILTERS[status][1])
-    if flag in FLAG_FILTERS:
-        query = query.where(FLAG_FILTERS[flag][1])
-    if search:
-        number = case_number(search)
-        by_name = Case.parent_name.ilike(f"%{search}%")
-        query = query.where(or_(by_name, Case.id == number) if number is not None else by_name)
-    matching = query.subquery()
-    total, alerts = db.session.execute(
-        select(func.count(), func.count().filter(matching.c.critical_alert)).select_from(matching)
-    ).one()
     page = max(1, request.args.get("page", 1, type=int))
-    rows = alerts_first(query, alerts, limit=CASES_PER_PAGE, offset=(page - 1) * CASES_PER_PAGE)
+    rows, total = team_cases(
+        current_user.team_id,
+        status=status,
+        flag=flag,
+        search=search,
+        limit=CASES_PER_PAGE,
+        offset=(page - 1) * CASES_PER_PAGE,
+    )
     return render_template(
         "intake/cases.html",
         cases=rows,
@@ -157,8 +147,8 @@ def cases():
 def new_case():
     form = CaseForm()
     if form.validate_on_submit():
-        case = Case(
-            team_id=current_user.team_id,
+        case = open_case(
+            current_user,
             parent_name=form.parent_name.data.strip(),
             phone=(form.phone.data or "").strip() or None,
             email=(form.email.data or "").strip() or None,
@@ -166,12 +156,7 @@ def new_case():
             contact_method=form.contact_method.data,
             language=form.language.data.strip(),
             previously_diagnosed=form.previously_diagnosed.data or "unknown",
-            created_by_id=current_user.id,
         )
-        db.session.add(case)
-        db.session.flush()
-        record_event("case.created", case_id=case.id)
-        db.session.commit()
         return redirect(url_for("intake.case", case_id=case.id))
     return render_template("intake/new_case.html", form=form)
 
@@ -393,8 +378,8 @@ def invite(case_id: int):
 @intake_only
 def revoke(case_id: int, invitation_id: int):
     case = case_for_team(case_id)
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.case_id != case.id:
+    invitation = invitation_of_case(case, invitation_id)
+    if invitation is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
         revoke_invitation(invitation)

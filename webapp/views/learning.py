@@ -5,14 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
-from models import scorecard_from_dict
 from screening import builtin_content
 from webapp.access.security import role_required
-from webapp.extensions import db
 from webapp.forms.staff import ConfirmForm
-from webapp.services.content_library import questionnaire_library
 from webapp.services.errors import WorkflowError
 from webapp.services.learning import (
     MIN_EACH,
@@ -20,13 +16,15 @@ from webapp.services.learning import (
     active_scorecard,
     decide,
     fit_candidate,
+    fitted_scorecard,
+    fitted_version,
+    fitted_versions,
     model_card,
     outcome_counts,
     outdated_results,
     rescore,
     training_data,
 )
-from webapp.storage.records import ScorecardVersion
 
 bp = Blueprint("learning", __name__, url_prefix="/scorecards")
 leads = role_required("clinician", "admin")
@@ -60,11 +58,7 @@ def domain(domain: str):
     info = _domain_or_404(domain)
     card = active_scorecard(domain)
     data = training_data(domain)
-    candidates = db.session.scalars(
-        select(ScorecardVersion)
-        .where(ScorecardVersion.domain == domain)
-        .order_by(ScorecardVersion.created_at.desc())
-    ).all()
+    candidates = fitted_versions(domain)
     return render_template(
         "learning/domain.html",
         domain=info,
@@ -98,7 +92,7 @@ def fit(domain: str):
 @bp.route("/versions/<int:version_id>/<any(approve, discard):decision>", methods=["POST"])
 @leads
 def decide_version(version_id: int, decision: str):
-    version = db.session.get(ScorecardVersion, version_id)
+    version = fitted_version(version_id)
     if version is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
@@ -136,16 +130,9 @@ def card(domain: str, scorecard_id: str, version: str):
     if (active.id, active.version) == (scorecard_id, version):
         chosen = active
     else:
-        stored = db.session.scalar(
-            select(ScorecardVersion).where(
-                ScorecardVersion.domain == domain,
-                ScorecardVersion.scorecard_id == scorecard_id,
-                ScorecardVersion.version == version,
-            )
-        )
-        if stored is None:
+        chosen = fitted_scorecard(domain, scorecard_id, version)
+        if chosen is None:
             abort(404)
-        chosen = scorecard_from_dict(stored.definition, questionnaire_library())
     html = model_card(chosen, data)
     return Response(
         html,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING
 
 from flask import (
     Blueprint,
@@ -33,20 +34,31 @@ from questionnaires.answers import AnswerProblem, check_answer
 from screening import alerts_for_answer
 from webapp.access.audit import record_event
 from webapp.access.security import public
-from webapp.extensions import db, limiter
+from webapp.extensions import limiter
 from webapp.forms.answer import answer_form, describe
 from webapp.forms.staff import choices
 from webapp.services.content_library import service_scorecards
 from webapp.services.errors import WorkflowError
-from webapp.services.invitations import find_invitation, questionnaires_of, responses_of
+from webapp.services.invitations import (
+    find_invitation,
+    invitation_by_id,
+    mark_opened,
+    questionnaires_of,
+    record_consent,
+    responses_of,
+    save_display,
+    send_answers,
+)
 from webapp.services.plans import asked_for, parent_contact
 from webapp.services.questions import Step, first_unanswered, journey_steps, save_answer
-from webapp.services.safety import crisis_lines, parent_message, raise_alert
-from webapp.services.scoring import submit_response
+from webapp.services.safety import alert_worker, crisis_lines, parent_message
+from webapp.storage.clock import utcnow
 from webapp.storage.database import begin_writing, reads_only, writes_late
-from webapp.storage.locking import locked
-from webapp.storage.records import Invitation, Response, utcnow
-from webapp.storage.states import InvitationState, ResponseStatus
+from webapp.web.errors import link_problem
+
+if TYPE_CHECKING:
+    from webapp.storage.records import Invitation
+from webapp.storage.states import InvitationState
 from webapp.web.page_cache import render_once
 
 bp = Blueprint("parent", __name__, url_prefix="/p")
@@ -119,7 +131,7 @@ class DisplayForm(FlaskForm):
 
 def current_invitation() -> Invitation | None:
     invitation_id = session.get(SESSION_KEY)
-    return db.session.get(Invitation, invitation_id) if invitation_id else None
+    return invitation_by_id(invitation_id) if invitation_id else None
 
 
 def parent_required(view):
@@ -167,15 +179,6 @@ def journey(invitation: Invitation) -> list[Step]:
     return journey_steps([(q, responses[q.id].answer_map) for q in questionnaires_of(invitation)])
 
 
-def link_problem(status: int):
-    """A kind page for a link that does not work (mistyped, or no link opened yet): what to do
-    and who to contact, never a bare error."""
-    g.parent_page = True
-    return render_template(
-        "parent/link_problem.html", phone=current_app.config["ORGANISATION_PHONE"]
-    ), status
-
-
 def closed_page(invitation: Invitation, *, submitted: bool):
     return render_template(
         "parent/closed.html",
@@ -213,9 +216,7 @@ def open_link(token: str):
         return closed_page(invitation, submitted=state == InvitationState.SUBMITTED)
     session.clear()
     session[SESSION_KEY] = invitation.id
-    if invitation.first_used_at is None:
-        invitation.first_used_at = utcnow()
-    record_event("parent.link_opened", case_id=invitation.case_id, commit=True)
+    mark_opened(invitation)
     return redirect(url_for("parent.start"))
 
 
@@ -231,10 +232,7 @@ def start(invitation: Invitation):
         return redirect(first_open_page(invitation))
     form = ConsentForm()
     if form.validate_on_submit():
-        invitation.consent_at = utcnow()
-        responses_of(invitation)
-        record_event("parent.consented", case_id=invitation.case_id)
-        db.session.commit()
+        record_consent(invitation)
         return redirect(first_open_page(invitation))
     questionnaires = questionnaires_of(invitation)
     minutes = sum(q.minutes or 5 for q in questionnaires)
@@ -329,13 +327,8 @@ def _raise_alerts(
     """A critical answer alerts the worker at once (the case goes to the top of the queue)."""
     if not alerts_for_answer(questionnaire, item.id, value, service_scorecards()):
         return False
-    _alert_worker(responses_of(invitation)[questionnaire.id], item.id, value)
+    alert_worker(responses_of(invitation)[questionnaire.id], item.id, value)
     return True
-
-
-def _alert_worker(response: Response, item_id: str, value: str) -> None:
-    raise_alert(response, item_id, value)  # webapp/services/safety.py: one home for raising
-    db.session.commit()
 
 
 @bp.route("/answers", methods=["POST"])
@@ -374,7 +367,7 @@ def save(invitation: Invitation):
     if not saved:
         return jsonify(saved=False, reason="A newer answer is already saved."), 409
     if alert:
-        _alert_worker(response, item_id, value)
+        alert_worker(response, item_id, value)
     return jsonify(saved=True, alert=alert, help=url_for("parent.help") if alert else None)
 
 
@@ -397,16 +390,7 @@ def check(invitation: Invitation):
     missing = first_open_page(invitation)
     form = SendForm()
     if form.validate_on_submit():
-        invitation = locked(invitation)
-        if invitation.submitted_at is None:  # ten simultaneous sends make one submission
-            # Marked sent first, so it is committed with the first response: a second request
-            # waiting on the lock then sees it and sends nothing.
-            invitation.submitted_at = utcnow()
-            record_event("parent.submitted", case_id=invitation.case_id)
-            for response in responses_of(invitation).values():
-                if response.status == ResponseStatus.DRAFT:
-                    submit_response(response, None)
-            db.session.commit()
+        send_answers(invitation)
         return redirect(url_for("parent.done"))
     return render_template(
         "parent/check.html",
@@ -464,8 +448,7 @@ def help(invitation: Invitation):
 def display(invitation: Invitation):
     form = DisplayForm(data=invitation.display or None)
     if form.validate_on_submit():
-        invitation.display = {name: getattr(form, name).data for name in DISPLAY_OPTIONS}
-        db.session.commit()
+        save_display(invitation, {name: getattr(form, name).data for name in DISPLAY_OPTIONS})
         return redirect(
             first_open_page(invitation) if invitation.consent_at else url_for("parent.start")
         )

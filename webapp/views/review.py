@@ -13,7 +13,7 @@ from webapp.services.errors import WorkflowError
 from webapp.services.questions import questionnaire_for
 from webapp.services.results import latest_results
 from webapp.services.review import record_outcome, record_review, referred_cases, review_queue
-from webapp.storage.records import utcnow
+from webapp.storage.clock import utcnow
 from webapp.storage.states import ResponseStatus
 from webapp.web.documents import render_pdf
 

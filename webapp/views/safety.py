@@ -7,10 +7,9 @@ from flask_login import current_user
 
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
-from webapp.extensions import db
 from webapp.forms.staff import SafetyCheckForm
-from webapp.services.safety import SafetyAlertError, acknowledge, describe
-from webapp.storage.records import SafetyAlert, utcnow
+from webapp.services.safety import SafetyAlertError, acknowledge, alert_of_case, describe
+from webapp.storage.clock import utcnow
 
 bp = Blueprint("safety", __name__, url_prefix="/cases")
 
@@ -19,8 +18,8 @@ bp = Blueprint("safety", __name__, url_prefix="/cases")
 @role_required("intake")
 def check(case_id: int, alert_id: int):
     case = case_for_team(case_id)
-    alert = db.session.get(SafetyAlert, alert_id)
-    if alert is None or alert.case_id != case.id:
+    alert = alert_of_case(case, alert_id)
+    if alert is None:
         abort(404)
     form = SafetyCheckForm()
     if alert.is_open and form.validate_on_submit():

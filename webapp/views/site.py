@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, g, redirect, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from screening import builtin_content
 from webapp.access.security import public, role_required
-from webapp.extensions import db
+from webapp.services.health import database_answers
 from webapp.storage.database import reads_only
 
 bp = Blueprint("pages", __name__)
@@ -27,7 +26,7 @@ def index():
 @reads_only
 @public
 def healthz():
-    db.session.execute(text("SELECT 1"))
+    database_answers()
     return {"status": "ok"}
 
 

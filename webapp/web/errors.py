@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from webapp.access.audit import record_event
@@ -49,8 +49,6 @@ def register(app: Flask) -> None:
     def not_found(_exc):
         # A parent who mistyped part of their link gets a kind page that says who to call.
         if request.path.startswith("/p/"):
-            from webapp.views.parent import link_problem
-
             return link_problem(404)
         return render_error(404)
 
@@ -75,3 +73,12 @@ def register(app: Flask) -> None:
         )
         db.session.rollback()
         return render_error(500, reference)
+
+
+def link_problem(status: int):
+    """A kind page for a link that does not work (mistyped, or no link opened yet): what to do
+    and who to contact, never a bare error."""
+    g.parent_page = True
+    return render_template(
+        "parent/link_problem.html", phone=current_app.config["ORGANISATION_PHONE"]
+    ), status

@@ -6,7 +6,7 @@ the page is a pure function of what it shows: the questionnaire version, the que
 place in the journey, the saved answer, the display options and the language. The two values
 that change on every request - the CSRF token and the CSP nonce - are swapped for markers when
 a page is stored and swapped back when it is served, so no token is ever shared between
-parents. Pages with errors are never stored. ``tests/webapp/test_page_cache.py`` proves that a
+parents. Pages with errors are never stored. ``tests/webapp/web/test_page_cache.py`` proves that a
 served page is byte for byte the page a fresh render gives.
 """
 

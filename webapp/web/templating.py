@@ -3,11 +3,10 @@ show them, and tap-to-call links."""
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext
 
 from questionnaires import SKIP, Item
+from webapp.services.safety import dial_string
 
 
 def content_text(text: str | None) -> str | None:
@@ -26,12 +25,6 @@ def answer_text(item: Item, value: str | None) -> str:
         return gettext("I'd rather not say")
     option = item.option(value)
     return gettext(option.label) if option is not None else value
-
-
-def dial_string(phone: str) -> str:
-    """A phone number as a tel: link wants it: digits, and a leading + if there was one."""
-    digits = re.sub(r"\D", "", phone)
-    return ("+" + digits) if phone.strip().startswith("+") else digits
 
 
 def tel_href(number: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from questionnaires.readability import check_texts
 
-WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
+WEBAPP = Path(__file__).resolve().parents[3] / "webapp"
 PARENT_SOURCES = [
     WEBAPP / "views" / "parent.py",
     WEBAPP / "templates" / "parent_base.html",

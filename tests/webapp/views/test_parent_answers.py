@@ -16,11 +16,11 @@ from sqlalchemy import select
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
-from tests.webapp.test_parent_journey import make_link, open_and_consent
+from tests.webapp.views.test_parent_journey import make_link, open_and_consent
 from webapp.extensions import db
 from webapp.storage.records import Case, Invitation, Response, Team, User, utcnow
 
-FIXTURES = Path(__file__).resolve().parents[1] / "questionnaires" / "fhir_fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "questionnaires" / "fhir_fixtures"
 TYPED = 'Urdu, about 50% of the time "mostly" <b>not bold</b> & it\'s <script>x</script>'
 LIBRARY = builtin_library()
 

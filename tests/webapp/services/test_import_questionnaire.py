@@ -142,7 +142,7 @@ def test_a_scorecard_that_does_not_fit_is_refused_and_nothing_is_stored(app, fil
 def test_a_fhir_questionnaire_is_imported_with_its_scores_and_notes(app):
     from pathlib import Path
 
-    fixture = Path(__file__).resolve().parents[1] / "questionnaires" / "fhir_fixtures"
+    fixture = Path(__file__).resolve().parents[2] / "questionnaires" / "fhir_fixtures"
     result = run(app, fixture / "mood-shaped.json", "--domain", "mood")
     assert result.exit_code == 0, result.output
     assert "Imported mood_shaped@2" in result.output
@@ -155,7 +155,7 @@ def test_a_fhir_questionnaire_is_imported_with_its_scores_and_notes(app):
         assert card.domain == "mood" and card.max_points == 10
 
 
-FHIR_FIXTURES = Path(__file__).resolve().parents[1] / "questionnaires" / "fhir_fixtures"
+FHIR_FIXTURES = Path(__file__).resolve().parents[2] / "questionnaires" / "fhir_fixtures"
 
 
 def test_a_fhir_questionnaire_with_referenced_value_sets_is_used_in_the_parent_journey(app):

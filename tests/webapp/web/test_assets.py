@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.factories import create_team, create_user, sign_in_as
 from tests.pages import get_page
 
-STATIC = Path(__file__).resolve().parents[2] / "webapp" / "static"
+STATIC = Path(__file__).resolve().parents[3] / "webapp" / "static"
 
 
 def test_pages_link_fingerprinted_assets_cached_for_a_year(app, client):

@@ -20,7 +20,7 @@ from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
 from webapp.storage.records import AuditEvent, Case
 
-SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml").read_text())
+SPEC = yaml.safe_load((Path(__file__).resolve().parents[3] / "docs" / "openapi.yaml").read_text())
 
 
 def validate(schema_name: str, body) -> None:
