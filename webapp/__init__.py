@@ -26,6 +26,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.update(load_config(overrides))
+    _set_up_templates(app)
+    _init_extensions(app)
+    _register_rooms(app)
+    return app
+
+
+def _set_up_templates(app: Flask) -> None:
+    """Our templates, then GOV.UK Frontend's macros, and our filters."""
     app.jinja_loader = ChoiceLoader(
         [
             app.jinja_loader,
@@ -42,6 +50,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     WTFormsHelpers(app)
     register_template_helpers(app)
     init_assets(app)
+
+
+def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
 
     db.init_app(app)
@@ -58,6 +69,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         configure_sqlite(db.engine)
     register_read_only_views(app)
 
+
+def _register_rooms(app: Flask) -> None:
+    """The blueprints, error pages, headers, commands and what every template needs."""
     from webapp.access import security as _security  # noqa: F401 - registers the user loader
     from webapp.cli import commands as cli
     from webapp.storage import backup
@@ -96,4 +110,3 @@ def create_app(overrides: dict | None = None) -> Flask:
     site.register_context(app)
     parent.register_context(app)
     safety_banner.register(app)
-    return app

@@ -24,116 +24,148 @@ def _when(value: datetime | None) -> str | None:
 def subject_record(case: Case) -> dict[str, Any]:
     """Everything the service holds about the parent of one case, as plain data."""
     library = questionnaire_library()
+    return {
+        "case": _case(case),
+        "questionnaires": _questionnaires(case, library),
+        "communication_plans": _communication_plans(case),
+        "reviews": _reviews(case),
+        "assessment_outcomes": _assessment_outcomes(case),
+        "private_links": _private_links(case),
+        "safety_alerts": _safety_alerts(case),
+        "access_log": _access_log(case),
+    }
+
+
+def _case(case: Case) -> Any:
+    return {
+        "reference": case.reference,
+        "parent_name": case.parent_name,
+        "phone": case.phone,
+        "email": case.email,
+        "address": case.address,
+        "preferred_contact": case.contact_method,
+        "first_language": case.language,
+        "opened": _when(case.created_at),
+        "review_state": case.review_state,
+        "legal_hold": case.legal_hold,
+    }
+
+
+def _questionnaires(case: Case, library) -> Any:
+    return [
+        {
+            "questionnaire": f"{r.questionnaire_id}@{r.questionnaire_version}",
+            "title": library.get(r.questionnaire_id, r.questionnaire_version).title,
+            "mode": r.mode,
+            "status": r.status,
+            "started": _when(r.created_at),
+            "sent": _when(r.submitted_at),
+            "answers": [
+                {
+                    "question": library.get(r.questionnaire_id, r.questionnaire_version)
+                    .item(a.item_id)
+                    .prompt,
+                    "answer": library.get(r.questionnaire_id, r.questionnaire_version)
+                    .item(a.item_id)
+                    .label_for(a.value),
+                }
+                for a in sorted(r.answers, key=lambda a: a.id)
+            ],
+            "results": [
+                {
+                    "domain": res.domain,
+                    "band": res.band_label,
+                    "points": res.points,
+                    "headline": res.headline,
+                    "reasons": res.reasons,
+                    "scorecard": f"{res.scorecard_id}@{res.scorecard_version}",
+                    "superseded": _when(res.superseded_at),
+                }
+                for res in r.results
+            ],
+        }
+        for r in case.responses
+    ]
+
+
+def _communication_plans(case: Case) -> Any:
+    return [
+        {
+            "version": p.version,
+            "status": p.status,
+            "agreed": _when(p.agreed_at),
+            "review_by": p.review_date.isoformat() if p.review_date else None,
+            "adjustments": [
+                {
+                    "adjustment": i.adjustment_id,
+                    "reasons": i.reasons,
+                    "removed": i.removed,
+                    "removed_reason": i.removed_reason,
+                }
+                for i in p.items
+            ],
+        }
+        for p in case.plans
+    ]
+
+
+def _reviews(case: Case) -> Any:
+    return [
+        {
+            "decision": r.decision,
+            "pathway": r.pathway,
+            "note": r.note,
+            "when": _when(r.created_at),
+        }
+        for r in case.reviews
+    ]
+
+
+def _assessment_outcomes(case: Case) -> Any:
+    return [
+        {"domain": o.domain, "finding": o.finding, "note": o.note, "when": _when(o.recorded_at)}
+        for o in case.outcomes
+    ]
+
+
+def _private_links(case: Case) -> Any:
+    return [
+        {
+            "made": _when(i.created_at),
+            "expires": _when(i.expires_at),
+            "consent_given": _when(i.consent_at),
+            "sent": _when(i.submitted_at),
+            "closed_by_worker": _when(i.revoked_at),
+        }
+        for i in case.invitations
+    ]
+
+
+def _safety_alerts(case: Case) -> Any:
+    return [
+        {
+            "raised": _when(a.raised_at),
+            "questionnaire": a.questionnaire_key,
+            "question": shown.question,
+            "answer": shown.answer,
+            "given": a.source,
+            "escalated": _when(a.escalated_at),
+            "checked": _when(a.acknowledged_at),
+            "what_was_done": a.action_taken,
+        }
+        for a in case.safety_alerts
+        for shown in [describe(a, utcnow())]
+    ]
+
+
+def _access_log(case: Case) -> Any:
     access_log = db.session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.at)
     ).all()
-    return {
-        "case": {
-            "reference": case.reference,
-            "parent_name": case.parent_name,
-            "phone": case.phone,
-            "email": case.email,
-            "address": case.address,
-            "preferred_contact": case.contact_method,
-            "first_language": case.language,
-            "opened": _when(case.created_at),
-            "review_state": case.review_state,
-            "legal_hold": case.legal_hold,
-        },
-        "questionnaires": [
-            {
-                "questionnaire": f"{r.questionnaire_id}@{r.questionnaire_version}",
-                "title": library.get(r.questionnaire_id, r.questionnaire_version).title,
-                "mode": r.mode,
-                "status": r.status,
-                "started": _when(r.created_at),
-                "sent": _when(r.submitted_at),
-                "answers": [
-                    {
-                        "question": library.get(r.questionnaire_id, r.questionnaire_version)
-                        .item(a.item_id)
-                        .prompt,
-                        "answer": library.get(r.questionnaire_id, r.questionnaire_version)
-                        .item(a.item_id)
-                        .label_for(a.value),
-                    }
-                    for a in sorted(r.answers, key=lambda a: a.id)
-                ],
-                "results": [
-                    {
-                        "domain": res.domain,
-                        "band": res.band_label,
-                        "points": res.points,
-                        "headline": res.headline,
-                        "reasons": res.reasons,
-                        "scorecard": f"{res.scorecard_id}@{res.scorecard_version}",
-                        "superseded": _when(res.superseded_at),
-                    }
-                    for res in r.results
-                ],
-            }
-            for r in case.responses
-        ],
-        "communication_plans": [
-            {
-                "version": p.version,
-                "status": p.status,
-                "agreed": _when(p.agreed_at),
-                "review_by": p.review_date.isoformat() if p.review_date else None,
-                "adjustments": [
-                    {
-                        "adjustment": i.adjustment_id,
-                        "reasons": i.reasons,
-                        "removed": i.removed,
-                        "removed_reason": i.removed_reason,
-                    }
-                    for i in p.items
-                ],
-            }
-            for p in case.plans
-        ],
-        "reviews": [
-            {
-                "decision": r.decision,
-                "pathway": r.pathway,
-                "note": r.note,
-                "when": _when(r.created_at),
-            }
-            for r in case.reviews
-        ],
-        "assessment_outcomes": [
-            {"domain": o.domain, "finding": o.finding, "note": o.note, "when": _when(o.recorded_at)}
-            for o in case.outcomes
-        ],
-        "private_links": [
-            {
-                "made": _when(i.created_at),
-                "expires": _when(i.expires_at),
-                "consent_given": _when(i.consent_at),
-                "sent": _when(i.submitted_at),
-                "closed_by_worker": _when(i.revoked_at),
-            }
-            for i in case.invitations
-        ],
-        "safety_alerts": [
-            {
-                "raised": _when(a.raised_at),
-                "questionnaire": a.questionnaire_key,
-                "question": shown.question,
-                "answer": shown.answer,
-                "given": a.source,
-                "escalated": _when(a.escalated_at),
-                "checked": _when(a.acknowledged_at),
-                "what_was_done": a.action_taken,
-            }
-            for a in case.safety_alerts
-            for shown in [describe(a, utcnow())]
-        ],
-        "access_log": [
-            {"when": _when(e.at), "role": e.role, "action": e.action, "outcome": e.outcome}
-            for e in access_log
-        ],
-    }
+    return [
+        {"when": _when(e.at), "role": e.role, "action": e.action, "outcome": e.outcome}
+        for e in access_log
+    ]
 
 
 def erase_case(case: Case, reason: str) -> None:

@@ -111,16 +111,7 @@ def fit_candidate(domain: str, user: User) -> ScorecardVersion:
     from models.evaluate import cutoff_for_sensitivity
 
     data = training_data(domain)
-    if (
-        len(data.labels) < MIN_OUTCOMES
-        or data.confirmed < MIN_EACH
-        or data.not_confirmed < MIN_EACH
-    ):
-        raise WorkflowError(
-            f"Not enough outcomes to fit a new version: {len(data.labels)} recorded "
-            f"({data.confirmed} confirmed, {data.not_confirmed} not confirmed). At least "
-            f"{MIN_OUTCOMES} are needed, with {MIN_EACH} or more of each."
-        )
+    _check_enough_outcomes(data)
     active = active_scorecard(domain)
     scored = [i for i in data.questionnaire.iter_items() if i.options]
     # A skipped or unasked answer counts as the lowest option: no evidence of the need.
@@ -139,10 +130,7 @@ def fit_candidate(domain: str, user: User) -> ScorecardVersion:
     totals = model.points(codes)  # plain totals: decision_function adds the intercept
     likely = cutoff_for_sensitivity(y, totals, 0.80)
     possible = min(cutoff_for_sensitivity(y, totals, 0.95), likely - 1)
-    existing = db.session.scalars(
-        select(ScorecardVersion.version).where(ScorecardVersion.domain == domain)
-    ).all()
-    number = max([int(v) for v in existing if v.isdigit()] + [0]) + 1
+    number = _next_version_number(domain)
     basis = f"Fitted with ScorecardClassifier on {len(y)} recorded assessment outcomes."
     two_bands = [("none", "Few signs", "none"), ("likely", "Many signs", "likely")]
     # Cut-offs must be totals the scorecard can reach, above its lowest total.
@@ -172,8 +160,36 @@ def fit_candidate(domain: str, user: User) -> ScorecardVersion:
     card = replace(card, critical=active.critical)
     # The same checks as any scorecard file, so a bad fit is refused now, not at approval.
     scorecard_from_dict(card.to_dict(), questionnaire_library(), source=card.key)
+    return _keep_candidate(card, active, data, user)
+
+
+def _check_enough_outcomes(data: TrainingData) -> None:
+    if (
+        len(data.labels) < MIN_OUTCOMES
+        or data.confirmed < MIN_EACH
+        or data.not_confirmed < MIN_EACH
+    ):
+        raise WorkflowError(
+            f"Not enough outcomes to fit a new version: {len(data.labels)} recorded "
+            f"({data.confirmed} confirmed, {data.not_confirmed} not confirmed). At least "
+            f"{MIN_OUTCOMES} are needed, with {MIN_EACH} or more of each."
+        )
+
+
+def _next_version_number(domain: str) -> int:
+    existing = db.session.scalars(
+        select(ScorecardVersion.version).where(ScorecardVersion.domain == domain)
+    ).all()
+    return max([int(v) for v in existing if v.isdigit()] + [0]) + 1
+
+
+def _keep_candidate(
+    card: Scorecard, active: Scorecard, data: TrainingData, user: User
+) -> ScorecardVersion:
+    """Store a fitted card as a candidate, with how it and the active card do on the data."""
+    y = data.labels
     version = ScorecardVersion(
-        domain=domain,
+        domain=card.domain,
         scorecard_id=card.id,
         version=card.version,
         status=ScorecardStatus.CANDIDATE,
