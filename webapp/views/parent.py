@@ -425,10 +425,11 @@ def save_for_later(invitation: Invitation):
     return render_template("parent/save_for_later.html", invitation=invitation)
 
 
-@bp.route("/help")
+# The endpoint keeps its name (parent.help); the function does not hide Python's help().
+@bp.route("/help", endpoint="help")
 @reads_only
 @parent_required
-def help(invitation: Invitation):
+def safety_help(invitation: Invitation):
     following = request.args.get("next", "")
     # Only our own paths: never redirect a parent to another site.
     if not following.startswith("/p/") or following.startswith("//"):
