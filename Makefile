@@ -9,10 +9,14 @@ STATIC := webapp/static
 DEBIAN_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEBIAN_TEST := chromium
 export DEMO_PASSWORD ?= demo-password-change-me
+.DEFAULT_GOAL := setup
 
-.PHONY: setup run test test-postgres lint format bench assets clean
+.PHONY: help setup run test test-fast mypy test-postgres lint format bench assets clean
 
-setup: $(VENV)/.installed $(STATIC)/.installed .debian-runtime.stamp
+help: ## List the targets with what each does
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 18
+
+setup: $(VENV)/.installed $(STATIC)/.installed .debian-runtime.stamp ## Make .venv, install packages, build assets
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +37,7 @@ $(STATIC)/.installed: node_modules/.installed $(VENV)/.installed $(wildcard weba
 	cp webapp/assets/*.js $(STATIC)/
 	npx sass --load-path=node_modules --style=compressed --no-source-map --quiet \
 	  webapp/assets/app.scss $(STATIC)/app.css
-	$(BIN)/python -m webapp.assets $(STATIC) > /dev/null
+	$(BIN)/python -m webapp.web.assets $(STATIC) > /dev/null
 	touch $@
 
 .debian-runtime.stamp:
@@ -44,38 +48,46 @@ $(STATIC)/.installed: node_modules/.installed $(VENV)/.installed $(wildcard weba
 	scripts/ensure-debian-packages $(DEBIAN_TEST)
 	touch $@
 
-run: setup
+run: setup ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(FLASK) init-db
 	$(FLASK) demo-data --print-logins
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup .debian-test.stamp
+test: setup .debian-test.stamp ## The whole suite, as CI runs it: lint, mypy, every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory mypy
 	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
+# The inner loop: unit and view tests on two workers, without Chromium or gunicorn.
+test-fast: setup ## Unit and view tests in parallel (no browser or load tests)
+	$(BIN)/pytest -p no:cacheprovider -n 2 -q -m "not browser and not load" $(PYTEST_ARGS)
+
+mypy: setup ## Type-check the domain packages and the services room
+	$(BIN)/mypy questionnaires models screening webapp/services
+
 # The whole suite against a throwaway PostgreSQL cluster (CI runs this after `make test`).
-test-postgres: setup .debian-test.stamp .debian-postgres.stamp
+test-postgres: setup .debian-test.stamp .debian-postgres.stamp ## The whole suite on a throwaway PostgreSQL
 	scripts/with-throwaway-postgres $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 .debian-postgres.stamp:
 	scripts/ensure-debian-packages postgresql
 	touch $@
 
-lint:
+lint: ## ruff: lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format:
+format: ## ruff: fix and format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: setup .debian-test.stamp .debian-bench.stamp
+bench: setup .debian-test.stamp .debian-bench.stamp ## Benchmarks (see bench/)
 	$(BIN)/python -m bench
 
 .debian-bench.stamp:
 	scripts/ensure-debian-packages wrk
 	touch $@
 
-clean:
+clean: ## Remove .venv, node_modules, built assets and instance/
 	rm -rf $(VENV) node_modules $(STATIC) instance .debian-*.stamp

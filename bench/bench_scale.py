@@ -25,10 +25,10 @@ PAGES = [
 
 
 def populate(cases: int):
-    from webapp.cli import DEMO_TEAM, DEMO_USERS, load_demo_data
-    from webapp.demo import bulk_cases
+    from webapp.cli.commands import DEMO_TEAM, DEMO_USERS, load_demo_data
+    from webapp.cli.demo import bulk_cases
     from webapp.extensions import db
-    from webapp.records import Case, Team, User
+    from webapp.storage.records import Case, Team, User
 
     app, _uri = fresh_app()
     with app.app_context():
@@ -47,7 +47,7 @@ def populate(cases: int):
 
 
 def p95_ms(app, session_id: str, url: str) -> float:
-    from webapp.security import SESSION_SEEN, SESSION_STARTED
+    from webapp.access.security import SESSION_SEEN, SESSION_STARTED
 
     client = app.test_client()
     with client.session_transaction() as session:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from webapp import create_app
-from webapp.database import init_database
+from webapp.storage.database import init_database
 
 
 def fresh_app(database_uri: str | None = None, **config):
@@ -32,8 +32,8 @@ def parent_link(app, questionnaire_ids=("reading-writing",)) -> str:
     """A consented-to-be parent's link path (/p/start/<token>) on a new case."""
     from questionnaires import builtin_library
     from webapp.extensions import db
-    from webapp.invitations import create_invitation
-    from webapp.records import Case, Team
+    from webapp.services.invitations import create_invitation
+    from webapp.storage.records import Case, Team
 
     with app.app_context():
         team = Team(name=f"Bench {id(app)}")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from webapp import create_app
-from webapp.database import init_database
+from webapp.storage.database import init_database
 
 TEST_CONFIG = {
     "TESTING": True,

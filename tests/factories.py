@@ -8,10 +8,10 @@ from functools import cache
 
 from sqlalchemy import MetaData
 
-from webapp.database import init_database
+from webapp.access.security import SESSION_SEEN, SESSION_STARTED, hash_password
 from webapp.extensions import db
-from webapp.records import Case, Team, User
-from webapp.security import SESSION_SEEN, SESSION_STARTED, hash_password
+from webapp.storage.database import init_database
+from webapp.storage.records import Case, Team, User
 
 PASSWORD = "correct horse battery staple"
 # Every test user has this authenticator secret, so tests can make codes with pyotp.
@@ -99,7 +99,8 @@ def screen_with_a_safety_answer(*, case: Case, worker: User, answer: str = "some
     """A mood screening recorded by a worker, with a positive answer to the self-harm item (a
     scorecard's critical item), sent and scored: that raises a safety alert. Returns it."""
     from questionnaires import builtin_library
-    from webapp.workflows import save_answer, start_response, submit_response
+    from webapp.services.questions import save_answer, start_response
+    from webapp.services.scoring import submit_response
 
     mood = builtin_library().get("mood-worry")
     response = start_response(case, mood, "with-worker", worker)

@@ -6,16 +6,16 @@ from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from webapp.answering import register_template_helpers
-from webapp.assets import init_assets
 from webapp.config import INSTANCE_DIR, load_config
-from webapp.database import (
+from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.storage.database import (
     MIGRATIONS_DIR,
     configure_sqlite,
     protect_sql_logs,
     register_read_only_views,
 )
-from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+from webapp.web.assets import init_assets
+from webapp.web.templating import register_template_helpers
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -26,6 +26,14 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.update(load_config(overrides))
+    _set_up_templates(app)
+    _init_extensions(app)
+    _register_rooms(app)
+    return app
+
+
+def _set_up_templates(app: Flask) -> None:
+    """Our templates, then GOV.UK Frontend's macros, and our filters."""
     app.jinja_loader = ChoiceLoader(
         [
             app.jinja_loader,
@@ -42,6 +50,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     WTFormsHelpers(app)
     register_template_helpers(app)
     init_assets(app)
+
+
+def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
 
     db.init_app(app)
@@ -58,36 +69,37 @@ def create_app(overrides: dict | None = None) -> Flask:
         configure_sqlite(db.engine)
     register_read_only_views(app)
 
-    from webapp import (
+
+def _register_rooms(app: Flask) -> None:
+    """The blueprints, error pages, headers, commands and what every template needs."""
+    from webapp.access import security as _security  # noqa: F401 - registers the user loader
+    from webapp.cli import commands as cli
+    from webapp.storage import backup
+    from webapp.views import (
         admin,
         api,
         auth,
-        backup,
-        cli,
         dashboard,
-        errors,
-        headers,
         intake,
-        learning_pages,
-        pages,
+        learning,
         parent,
         review,
-        safety,
-        safety_pages,
+        site,
     )
-    from webapp import security as _security  # noqa: F401 - registers the user loader
+    from webapp.views import safety as safety_views
+    from webapp.web import errors, headers, safety_banner
 
     blueprints = (
         auth.bp,
-        pages.bp,
+        site.bp,
         intake.bp,
         review.bp,
         parent.bp,
         admin.bp,
         dashboard.bp,
         api.bp,
-        learning_pages.bp,
-        safety_pages.bp,
+        learning.bp,
+        safety_views.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -95,7 +107,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     headers.register(app)
     cli.register(app)
     backup.register(app)
-    pages.register_context(app)
+    site.register_context(app)
     parent.register_context(app)
-    safety.register(app)
-    return app
+    safety_banner.register(app)

@@ -80,7 +80,7 @@ def load_config(overrides: dict | None = None) -> dict:
             "DEFAULT_QUESTIONNAIRES", "reading-writing,communication-preferences"
         ).split(","),
         "DASHBOARD_CACHE_SECONDS": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60")),
-        # Parents' question pages kept rendered per worker (webapp/page_cache.py); 0 turns it off.
+        # Parents' question pages kept rendered per worker (webapp/web/page_cache.py); 0: off.
         "PAGE_CACHE_SIZE": int(os.environ.get("PAGE_CACHE_SIZE", "1000")),
         # Questionnaires and scorecards imported by `flask import-questionnaire`.
         "IMPORTED_CONTENT_DIR": os.environ.get(

@@ -15,7 +15,7 @@ from questionnaires import builtin_library
 from tests.browser.harness import check_accessible, go
 from tests.browser.walk import choice_for, fresh_link
 from webapp.extensions import db
-from webapp.records import Response
+from webapp.storage.records import Response
 
 pytestmark = pytest.mark.browser
 LIBRARY = builtin_library()
@@ -30,7 +30,7 @@ def imported(app):
     )
     assert result.exit_code == 0, result.output
     with app.app_context():
-        from webapp.content_library import questionnaire_library
+        from webapp.services.content_library import questionnaire_library
 
         return questionnaire_library().get("placeholder_item_types")
 

@@ -11,8 +11,8 @@ from questionnaires import builtin_library
 from tests.browser.harness import check_accessible
 from tests.factories import create_case, create_team
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.records import Response
+from webapp.services.invitations import create_invitation
+from webapp.storage.records import Response
 
 pytestmark = pytest.mark.browser
 LIBRARY = builtin_library()

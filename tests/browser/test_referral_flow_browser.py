@@ -1,8 +1,8 @@
 """One referral, start to finish, in real Chromium (the browser twin of
-tests/webapp/test_referral_flow.py): an intake worker opens a referral, screens the parent with
-them present (some answers by keyboard), sends, agrees a communication plan; a clinician reviews
-the flag and refers for a formal assessment. axe-core checks every page the browser lands on,
-error states included."""
+tests/webapp/views/test_referral_flow.py): an intake worker opens a referral, screens the parent
+with them present (some answers by keyboard), sends, agrees a communication plan; a clinician
+reviews the flag and refers for a formal assessment. axe-core checks every page the browser lands
+on, error states included."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from questionnaires import builtin_library
 from tests.browser.harness import check_accessible, go, sign_in, submit_with, tab_to
 from webapp.extensions import db
-from webapp.records import Case, Plan, Review
+from webapp.storage.records import Case, Plan, Review
 
 pytestmark = pytest.mark.browser
 READING = builtin_library().get("reading-writing")

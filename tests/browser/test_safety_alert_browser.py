@@ -13,8 +13,8 @@ from questionnaires import builtin_library
 from tests.browser.harness import check_accessible, go, sign_in
 from tests.factories import create_case
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.records import Case, SafetyAlert, Team, User
+from webapp.services.invitations import create_invitation
+from webapp.storage.records import Case, SafetyAlert, Team, User
 
 pytestmark = pytest.mark.browser
 MOOD = builtin_library().get("mood-worry")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from questionnaires import Item, Questionnaire
 from tests.factories import create_case, create_team
 from webapp.extensions import db
-from webapp.invitations import create_invitation
+from webapp.services.invitations import create_invitation
 
 
 def gate_opening_answer(questionnaire: Questionnaire, item: Item) -> str | None:

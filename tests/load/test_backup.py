@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from webapp import create_app
-from webapp.database import init_database
 from webapp.extensions import db
-from webapp.records import Team
+from webapp.storage.database import init_database
+from webapp.storage.records import Team
 
 pytestmark = pytest.mark.load
 

@@ -22,8 +22,8 @@ from questionnaires import builtin_library
 from tests.factories import create_case, create_team
 from tests.load.server import Client, gunicorn
 from webapp.extensions import db
-from webapp.invitations import create_invitation
-from webapp.records import Answer, AuditEvent, Invitation, Response, Result
+from webapp.services.invitations import create_invitation
+from webapp.storage.records import Answer, AuditEvent, Invitation, Response, Result
 
 pytestmark = pytest.mark.load
 READING = builtin_library().get("reading-writing")

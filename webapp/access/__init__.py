@@ -1,0 +1,1 @@
+"""Who may do what: passwords, sessions, second factor, permissions, the audit trail."""

@@ -1,0 +1,1 @@
+"""The flask command line: each command a module-level function, and the demo data."""

@@ -1,0 +1,279 @@
+"""Forms, rendered with GOV.UK Design System widgets. Error messages use the Design System's
+words ("Enter ...", "Select ...")."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    PasswordField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from webapp.storage.states import ContactMethod, Decision, Finding, ResponseMode
+
+CONTACT_LABELS = {
+    "phone": "Phone call",
+    "letter": "Letter",
+    "email": "Email",
+    "text": "Text message",
+}
+FINDING_LABELS = {
+    Finding.CONFIRMED: "Confirmed",
+    Finding.NOT_CONFIRMED: "Not confirmed",
+    Finding.DECLINED: "The parent declined the assessment",
+    Finding.DID_NOT_ATTEND: "The parent did not attend",
+    Finding.AWAITING: "Still waiting for the assessment",
+}
+DECISION_LABELS = {
+    Decision.REFER: "Refer for a formal assessment",
+    Decision.NO_FURTHER_ACTION: "No further action",
+    Decision.MORE_INFORMATION: "More information needed from the worker",
+}
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address")],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class CaseForm(FlaskForm):
+    parent_name = StringField(
+        "Parent's full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the parent's full name"), Length(max=200)],
+    )
+    phone = StringField(
+        "Phone number",
+        widget=GovTextInput(),
+        description="For example, 07700 900 982.",
+        validators=[
+            Optional(),
+            Length(max=40, message="Phone number must be 40 characters or fewer"),
+        ],
+    )
+    email = StringField(
+        "Email address (optional)",
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            Email("Enter an email address like name@example.com"),
+            Length(max=254),
+        ],
+    )
+    address = TextAreaField(
+        "Address (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
+    )
+    contact_method = RadioField(
+        "How does the parent prefer to be contacted?",
+        widget=GovRadioInput(),
+        choices=choices((m, CONTACT_LABELS[m]) for m in ContactMethod),
+        validators=[InputRequired("Select how the parent prefers to be contacted")],
+    )
+    language = StringField(
+        "Parent's first language",
+        widget=GovTextInput(),
+        description="For example, English, Polish or British Sign Language.",
+        default="English",
+        validators=[InputRequired("Enter the parent's first language"), Length(max=80)],
+    )
+    previously_diagnosed = RadioField(
+        "Has the parent been diagnosed with an additional need before?",
+        widget=GovRadioInput(),
+        description="For example, dyslexia, ADHD, autism or a learning disability.",
+        choices=choices((("yes", "Yes"), ("no", "No"), ("unknown", "Not known"))),
+        default="unknown",
+        validators=[Optional()],
+    )
+    submit = SubmitField("Open referral", widget=GovSubmitInput())
+
+    def validate_phone(self, field):
+        if self.contact_method.data in ("phone", "text") and not field.data:
+            raise ValidationError("Enter a phone number, or choose another way to contact them")
+
+    def validate_email(self, field):
+        if self.contact_method.data == "email" and not field.data:
+            raise ValidationError("Enter an email address, or choose another way to contact them")
+
+    def validate_address(self, field):
+        if self.contact_method.data == "letter" and not field.data:
+            raise ValidationError("Enter an address, or choose another way to contact them")
+
+
+class StartScreeningForm(FlaskForm):
+    questionnaire = RadioField(
+        "Which questionnaire do you want to start?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select a questionnaire")],
+    )
+    mode = RadioField(
+        "How are you recording the answers?",
+        widget=GovRadioInput(),
+        choices=choices(
+            (
+                (
+                    ResponseMode.WITH_WORKER,
+                    "With the parent now: you read each question and record the answer",
+                ),
+                ("paper", "From a paper copy the parent has filled in"),
+            )
+        ),
+        default=ResponseMode.WITH_WORKER,
+        validators=[InputRequired("Select how you are recording the answers")],
+    )
+    submit = SubmitField("Start", widget=GovSubmitInput())
+
+
+class CaseSearchForm(FlaskForm):
+    """Searches by name are posted, not put in the address: no personal data in URLs."""
+
+    search = StringField(
+        "Search by name or reference",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=200)],
+    )
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+class OutcomeForm(FlaskForm):
+    domain = RadioField(
+        "Which area was assessed?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select the area that was assessed")],
+    )
+    finding = RadioField(
+        "What did the formal assessment find?",
+        widget=GovRadioInput(),
+        choices=choices(FINDING_LABELS.items()),
+        validators=[InputRequired("Select what the assessment found")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        widget=GovTextArea(),
+        validators=[Optional(), Length(max=4000, message="Note must be 4000 characters or fewer")],
+    )
+    submit = SubmitField("Record outcome", widget=GovSubmitInput())
+
+
+class InviteForm(FlaskForm):
+    questionnaires = SelectMultipleField(
+        "Which questionnaires should the parent answer?",
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired("Select at least one questionnaire")],
+    )
+    submit = SubmitField("Make the private link", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes state: only its CSRF token is checked."""
+
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class RemoveAdjustmentForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you removing this adjustment?",
+        widget=GovTextArea(),
+        description="Other staff will see this reason.",
+        validators=[
+            InputRequired("Enter why you are removing this adjustment"),
+            Length(max=1000, message="Reason must be 1000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Remove adjustment", widget=GovSubmitInput())
+
+
+class AddAdjustmentForm(FlaskForm):
+    adjustment = RadioField(
+        "Which adjustment do you want to add?",
+        widget=GovRadioInput(),
+        validators=[InputRequired("Select an adjustment to add")],
+    )
+    reason = TextAreaField(
+        "Why are you adding it?",
+        widget=GovTextArea(),
+        description="Other staff will see this reason.",
+        validators=[
+            InputRequired("Enter why you are adding this adjustment"),
+            Length(max=1000, message="Reason must be 1000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Add adjustment", widget=GovSubmitInput())
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        "What is your decision?",
+        widget=GovRadioInput(),
+        choices=choices(DECISION_LABELS.items()),
+        validators=[InputRequired("Select a decision")],
+    )
+    pathway = RadioField(
+        "Which assessment pathway?",
+        widget=GovRadioInput(),
+        description="Only needed if you refer for a formal assessment.",
+        validators=[Optional()],
+        validate_choice=True,
+    )
+    note = TextAreaField(
+        "Note",
+        widget=GovTextArea(),
+        description="Say why. The worker will see this note.",
+        validators=[
+            InputRequired("Enter a note about your decision"),
+            Length(max=4000, message="Note must be 4000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+    def validate_pathway(self, field):
+        if self.decision.data == Decision.REFER and not field.data:
+            raise ValidationError("Select the assessment pathway for the referral")
+
+
+class SafetyCheckForm(FlaskForm):
+    action_taken = TextAreaField(
+        "What did you do for the safety check?",
+        widget=GovTextArea(),
+        description="Say who you spoke to, when, and what happens next. Other staff will see this.",
+        validators=[
+            DataRequired("Enter what you did for the safety check"),
+            Length(max=2000, message="What you did must be 2000 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Record the safety check", widget=GovSubmitInput())

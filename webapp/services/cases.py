@@ -1,0 +1,91 @@
+"""Cases: finding a case and its records, and reading a case reference as people type it."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, or_, select
+
+from webapp.access.audit import record_event
+from webapp.extensions import db
+from webapp.services.safety import alerts_first
+from webapp.storage.records import Case, Invitation, Response, User
+from webapp.storage.states import ReviewState
+
+# A reference exactly as the service writes it (Case.reference): C and six to nine digits.
+REFERENCE = re.compile(r"^C(\d{6,9})$")
+
+
+def case_number(reference: str | None, *, strict: bool = False) -> int | None:
+    """The case id in a reference: "C000123" (and, unless ``strict``, "c123" or "123").
+    None when it is not a reference."""
+    if strict:
+        match = REFERENCE.match(reference or "")
+        return int(match.group(1)) if match else None
+    digits = (reference or "").strip().upper().removeprefix("C")
+    return int(digits) if digits.isdigit() else None
+
+
+def case_by_id(case_id: int | None) -> Case | None:
+    return db.session.get(Case, case_id) if case_id is not None else None
+
+
+def response_by_id(response_id: int) -> Response | None:
+    return db.session.get(Response, response_id)
+
+
+def response_of_case(case: Case, response_id: int) -> Response | None:
+    response = db.session.get(Response, response_id)
+    return response if response is not None and response.case_id == case.id else None
+
+
+def invitation_of_case(case: Case, invitation_id: int) -> Invitation | None:
+    invitation = db.session.get(Invitation, invitation_id)
+    return invitation if invitation is not None and invitation.case_id == case.id else None
+
+
+# The case list's filters: a label for the page and the condition it adds.
+STATUS_FILTERS = {
+    "not-screened": ("Not screened yet", Case.flag_level.is_(None)),
+    "awaiting-review": ("Waiting for a clinician", Case.review_state == ReviewState.AWAITING),
+    "more-information": (
+        "Clinician asked for more information",
+        Case.review_state == ReviewState.MORE_INFORMATION,
+    ),
+}
+FLAG_FILTERS = {
+    "likely": ("Likely", Case.flag_level == "likely"),
+    "possible": ("Possible", Case.flag_level == "possible"),
+    "none": ("No flag", Case.flag_level == "none"),
+}
+
+
+def team_cases(
+    team_id: int, *, status: str, flag: str, search: str, limit: int, offset: int
+) -> tuple[list[Case], int]:
+    """One page of a team's cases (open safety alerts first, then oldest first) filtered by
+    status, flag and a name or reference, and how many match in all."""
+    query = select(Case).where(Case.team_id == team_id)
+    if status in STATUS_FILTERS:
+        query = query.where(STATUS_FILTERS[status][1])
+    if flag in FLAG_FILTERS:
+        query = query.where(FLAG_FILTERS[flag][1])
+    if search:
+        number = case_number(search)
+        by_name = Case.parent_name.ilike(f"%{search}%")
+        query = query.where(or_(by_name, Case.id == number) if number is not None else by_name)
+    matching = query.subquery()
+    total, alerts = db.session.execute(
+        select(func.count(), func.count().filter(matching.c.critical_alert)).select_from(matching)
+    ).one()
+    return alerts_first(query, alerts, limit=limit, offset=offset), total
+
+
+def open_case(worker: User, **details) -> Case:
+    """A new referral in the worker's team."""
+    case = Case(team_id=worker.team_id, created_by_id=worker.id, **details)
+    db.session.add(case)
+    db.session.flush()
+    record_event("case.created", case_id=case.id)
+    db.session.commit()
+    return case

@@ -1,0 +1,135 @@
+"""Parents' private links: 256-bit random tokens stored only as a SHA-256 hash, expiring,
+revocable, and closed once the answers are sent."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import select
+
+from questionnaires import Questionnaire
+from webapp.access.audit import record_event
+from webapp.access.tokens import token_hash
+from webapp.extensions import db
+from webapp.services.content_library import questionnaire_library
+from webapp.services.errors import WorkflowError
+from webapp.services.scoring import submit_response
+from webapp.storage.database import begin_writing
+from webapp.storage.locking import locked
+from webapp.storage.records import Case, Invitation, Response, User, utcnow
+from webapp.storage.states import ResponseMode, ResponseStatus
+
+TOKEN_BYTES = 32  # 256 bits
+
+
+def create_invitation(
+    case: Case, questionnaires: list[Questionnaire], user: User | None
+) -> tuple[Invitation, str]:
+    if not questionnaires:
+        raise WorkflowError("Select at least one questionnaire")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    days = current_app.config["INVITATION_DAYS"]
+    now = utcnow()
+    invitation = Invitation(
+        case=case,
+        token_hash=token_hash(token),
+        questionnaire_keys=[q.key for q in questionnaires],
+        created_by_id=user.id if user else None,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        display={},
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event(
+        "invitation.created", case_id=case.id, detail=", ".join(invitation.questionnaire_keys)
+    )
+    db.session.commit()
+    return invitation, token
+
+
+def invitation_link(token: str) -> str:
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    return base + url_for("parent.open_link", token=token, _external=False)
+
+
+def find_invitation(token: str) -> Invitation | None:
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
+
+
+def revoke_invitation(invitation: Invitation) -> None:
+    if invitation.revoked_at is None and invitation.submitted_at is None:
+        invitation.revoked_at = utcnow()
+        record_event("invitation.revoked", case_id=invitation.case_id)
+        db.session.commit()
+
+
+def questionnaires_of(invitation: Invitation) -> list[Questionnaire]:
+    library = questionnaire_library()
+    return [library.get(*key.split("@", 1)) for key in invitation.questionnaire_keys]
+
+
+def responses_of(invitation: Invitation) -> dict[str, Response]:
+    """One self-completed response per questionnaire, made when the parent agrees to start."""
+    existing = {r.questionnaire_id: r for r in invitation.responses}
+    wanted = questionnaires_of(invitation)
+    if all(q.id in existing for q in wanted):
+        return existing
+    begin_writing()  # a page that only reads may still have to make them
+    existing = {r.questionnaire_id: r for r in invitation.responses}
+    for questionnaire in wanted:
+        if questionnaire.id not in existing:
+            response = Response(
+                case_id=invitation.case_id,
+                invitation=invitation,
+                questionnaire_id=questionnaire.id,
+                questionnaire_version=questionnaire.version,
+                mode=ResponseMode.SELF,
+            )
+            db.session.add(response)
+            existing[questionnaire.id] = response
+    db.session.flush()
+    return existing
+
+
+def invitation_by_id(invitation_id: int) -> Invitation | None:
+    return db.session.get(Invitation, invitation_id)
+
+
+def mark_opened(invitation: Invitation) -> None:
+    """The parent opened their link (the first time is kept)."""
+    if invitation.first_used_at is None:
+        invitation.first_used_at = utcnow()
+    record_event("parent.link_opened", case_id=invitation.case_id, commit=True)
+
+
+def record_consent(invitation: Invitation) -> None:
+    """The parent agreed to start: their responses are made now."""
+    invitation.consent_at = utcnow()
+    responses_of(invitation)
+    record_event("parent.consented", case_id=invitation.case_id)
+    db.session.commit()
+
+
+def send_answers(invitation: Invitation) -> None:
+    """Submit every response of the link, once however many sends arrive together."""
+    invitation = locked(invitation)
+    if invitation.submitted_at is None:  # ten simultaneous sends make one submission
+        # Marked sent first, so it is committed with the first response: a second request
+        # waiting on the lock then sees it and sends nothing.
+        invitation.submitted_at = utcnow()
+        record_event("parent.submitted", case_id=invitation.case_id)
+        for response in responses_of(invitation).values():
+            if response.status == ResponseStatus.DRAFT:
+                submit_response(response, None)
+        db.session.commit()
+
+
+def save_display(invitation: Invitation, display: dict[str, str]) -> None:
+    """The display options the parent chose, kept with the link."""
+    invitation.display = display
+    db.session.commit()

@@ -1,0 +1,109 @@
+"""Everything that happened to a case, newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from screening import (
+    builtin_content,
+)
+from webapp.services.questions import questionnaire_for
+from webapp.services.safety import describe
+from webapp.storage.records import (
+    Case,
+    utcnow,
+)
+from webapp.storage.states import AlertSource
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    text: str
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """Everything that happened to a case, newest first."""
+    content = builtin_content()
+    entries = [TimelineEntry(case.created_at, "case", "Referral opened")]
+    for response in case.responses:
+        title = questionnaire_for(response).title
+        how = {
+            "with-worker": "with the parent",
+            "self": "by the parent through a link",
+            "paper": "from a paper copy",
+        }[response.mode]
+        entries.append(TimelineEntry(response.created_at, "screening", f"{title} started {how}"))
+        if response.submitted_at:
+            entries.append(
+                TimelineEntry(
+                    response.submitted_at, "screening", f"{title} answers sent and scored"
+                )
+            )
+    for invitation in case.invitations:
+        entries.append(TimelineEntry(invitation.created_at, "link", "Private link made"))
+    for plan in case.plans:
+        entries.append(
+            TimelineEntry(plan.created_at, "plan", f"Plan version {plan.version} proposed")
+        )
+        if plan.agreed_at:
+            entries.append(
+                TimelineEntry(plan.agreed_at, "plan", f"Plan version {plan.version} agreed")
+            )
+    decisions = {
+        "refer": "Referred for a formal assessment",
+        "no_further_action": "No further action",
+        "more_information": "Clinician asked for more information",
+    }
+    for review in case.reviews:
+        pathway = f" ({content.pathways[review.pathway].name})" if review.pathway else ""
+        entries.append(
+            TimelineEntry(review.created_at, "review", decisions[review.decision] + pathway)
+        )
+    findings = {
+        "confirmed": "confirmed",
+        "not_confirmed": "not confirmed",
+        "declined": "declined by the parent",
+        "did_not_attend": "did not attend",
+        "awaiting": "awaiting assessment",
+    }
+    for outcome in case.outcomes:
+        entries.append(
+            TimelineEntry(
+                outcome.recorded_at,
+                "outcome",
+                f"Assessment outcome, {content.domains[outcome.domain].name}:"
+                f" {findings[outcome.finding]}",
+            )
+        )
+    for alert in case.safety_alerts:
+        entries.extend(safety_timeline(alert))
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def safety_timeline(alert) -> list[TimelineEntry]:
+    """A safety alert in a case's timeline: raised, escalated (once recorded), checked."""
+    shown = describe(alert, utcnow())
+    how = (
+        "through the parent's link" if alert.source == AlertSource.PARENT_LINK else "in a screening"
+    )
+    entries = [
+        TimelineEntry(alert.raised_at, "safety", f"Safety alert raised {how}: {shown.question}")
+    ]
+    if alert.escalated_at:
+        to = alert.escalated_to.name if alert.escalated_to else "nobody (the team has no lead)"
+        entries.append(
+            TimelineEntry(alert.escalated_at, "safety", f"Safety alert escalated to {to}")
+        )
+    if alert.acknowledged_at:
+        by = alert.acknowledged_by.name if alert.acknowledged_by else "a former worker"
+        entries.append(
+            TimelineEntry(
+                alert.acknowledged_at,
+                "safety",
+                f"Safety check recorded by {by}: {alert.action_taken}",
+            )
+        )
+    return entries

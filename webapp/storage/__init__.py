@@ -1,0 +1,1 @@
+"""Stored records, the database set-up, migrations, backups and record states."""

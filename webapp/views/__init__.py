@@ -1,0 +1,1 @@
+"""Blueprints, one per audience: parse the request, call a service, render."""

@@ -1,0 +1,200 @@
+"""Administration: staff accounts, and the audit trail ("who saw case X between t1 and t2").
+Admins see who did what to a case, never the case's answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, Regexp
+
+from webapp.access.accounts import all_users, switch_access, user_by_id
+from webapp.access.audit import record_event
+from webapp.access.security import role_required
+from webapp.forms.staff import ConfirmForm, choices
+from webapp.services.audit_trail import audit_events
+from webapp.services.cases import case_by_id, case_number
+from webapp.services.data_protection import erase_case, subject_record
+from webapp.storage.clock import utcnow
+from webapp.web.documents import render_pdf
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+AUDIT_PAGE_SIZE = 200
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a search form (GET): it changes nothing
+
+    case = StringField(
+        "Case reference",
+        widget=GovTextInput(),
+        description="For example, C000123.",
+        validators=[
+            Optional(),
+            Regexp(r"^[Cc]?\d{1,9}$", message="Enter a case reference like C000123"),
+        ],
+    )
+    date_from = DateField(
+        "From (YYYY-MM-DD)", widget=GovTextInput(), validators=[Optional()], format="%Y-%m-%d"
+    )
+    date_to = DateField(
+        "To (YYYY-MM-DD)", widget=GovTextInput(), validators=[Optional()], format="%Y-%m-%d"
+    )
+    submit = SubmitField("Search", widget=GovSubmitInput())
+
+
+CASE_REFERENCE = Regexp(r"^[Cc]?\d{1,9}$", message="Enter a case reference like C000123")
+
+
+class SubjectAccessForm(FlaskForm):
+    case = StringField(
+        "Case reference",
+        widget=GovTextInput(),
+        description="For example, C000123.",
+        validators=[InputRequired("Enter a case reference"), CASE_REFERENCE],
+    )
+    reason = TextAreaField(
+        "Reason",
+        widget=GovTextArea(),
+        description="For example, the request number. Do not include names.",
+        validators=[InputRequired("Enter the reason"), Length(max=200)],
+    )
+    action = RadioField(
+        "What do you want to do?",
+        widget=GovRadioInput(),
+        choices=choices(
+            (
+                ("json", "Export as data (JSON)"),
+                ("pdf", "Export as a readable document (PDF)"),
+                ("erase", "Erase this record: it was made by mistake"),
+            )
+        ),
+        validators=[InputRequired("Select what you want to do")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+@bp.route("/subject-access", methods=["GET", "POST"])
+@role_required("admin")
+def subject_access():
+    """The one audited way an admin reads a parent's data: export it, or erase a mistake."""
+    form = SubjectAccessForm()
+    if form.validate_on_submit():
+        case = case_by_id(case_number(form.case.data))
+        if case is None:
+            form.case.errors = ["There is no case with that reference"]
+        elif form.action.data == "erase":
+            erase_case(case, form.reason.data)
+            flash(f"Case {case.reference} and everything under it has been erased.")
+            return redirect(url_for("admin.subject_access"))
+        else:
+            record = subject_record(case)
+            download = f"subject-access-{case.reference}"
+            record_event(
+                "subject_access.exported",
+                case_id=case.id,
+                detail=f"{form.action.data}: {form.reason.data.strip()[:200]}",
+                commit=True,
+            )
+            if form.action.data == "pdf":
+                return render_pdf(
+                    "documents/subject_access.html",
+                    filename=f"subject-access-{case.reference}.pdf",
+                    record=record,
+                    produced=utcnow().strftime("%-d %B %Y"),
+                )
+            return Response(
+                json.dumps(record, indent=2, ensure_ascii=False),
+                mimetype="application/json",
+                headers={"Content-Disposition": f'attachment; filename="{download}.json"'},
+            )
+    return render_template("admin/subject_access.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/access", methods=["POST"])
+@role_required("admin")
+def set_access(user_id: int):
+    """Disable or enable a staff account. Disabling ends its sessions at once (a new session
+    token, and disabled users are refused on every request)."""
+    user = user_by_id(user_id)
+    if user is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit() and user.id != current_user.id:
+        switch_access(user)
+        flash(f"{user.name} is now {'able' if user.active else 'unable'} to sign in.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    return render_template("admin/users.html", users=all_users())
+
+
+def _events(form: AuditFilterForm, limit: int | None = None):
+    return audit_events(
+        case_id=case_number(form.case.data) if form.case.data else None,
+        date_from=form.date_from.data,
+        date_to=form.date_to.data,
+        limit=limit,
+    )
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit():
+    form = AuditFilterForm(request.args)
+    events = []
+    if form.validate():
+        events = _events(form, AUDIT_PAGE_SIZE)
+    record_event("audit.viewed", detail=request.query_string.decode()[:200], commit=True)
+    return render_template(
+        "admin/audit.html",
+        form=form,
+        events=events,
+        page_size=AUDIT_PAGE_SIZE,
+        query=request.query_string.decode(),
+    )
+
+
+@bp.route("/audit.csv")
+@role_required("admin")
+def audit_csv():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        return render_template(
+            "admin/audit.html", form=form, events=[], page_size=AUDIT_PAGE_SIZE, query=""
+        ), 400
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
+    for event, email in _events(form):
+        writer.writerow(
+            [
+                event.at.isoformat(timespec="seconds"),
+                email or "",
+                event.role or "",
+                event.action,
+                f"C{event.case_id:06d}" if event.case_id else "",
+                event.outcome,
+                event.detail or "",
+            ]
+        )
+    record_event("audit.exported", detail=request.query_string.decode()[:200], commit=True)
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=audit.csv"},
+    )

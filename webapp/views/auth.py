@@ -1,0 +1,123 @@
+"""Signing in and out for staff: a password, then a code from an authenticator app."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user, logout_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+from webapp.access import accounts, two_factor
+from webapp.access.audit import record_event
+from webapp.access.security import check_password, public, role_required, start_session
+from webapp.extensions import limiter
+from webapp.forms.staff import ConfirmForm, SignInForm
+
+bp = Blueprint("auth", __name__)
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        description="The 6-digit code from your authenticator app, or a recovery code.",
+        validators=[
+            InputRequired("Enter the code from your authenticator app"),
+            Length(max=20, message="Enter the code from your authenticator app"),
+        ],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpForm(CodeForm):
+    skip = SubmitField("Skip for now (demo only)", widget=GovSubmitInput())
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@public
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        user = accounts.user_by_email(email)
+        if accounts.locked_out(user):
+            record_event("auth.locked_out", outcome="denied", user_id=user.id)
+            form.email.errors = ["Too many tries. Wait 15 minutes, then try again"]
+        elif check_password(user, form.password.data) and user.active:
+            two_factor.begin(user)
+            accounts.save()
+            if user.totp_secret:
+                return redirect(url_for("auth.enter_code"))
+            return redirect(url_for("auth.set_up_code"))
+        else:
+            record_event("auth.sign_in_failed", outcome="denied", user_id=user.id if user else None)
+            form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@public
+def enter_code():
+    """Second step: the code from the app (or a recovery code)."""
+    user = two_factor.pending_user()
+    if user is None or not user.totp_secret:
+        return redirect(url_for("auth.sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if accounts.locked_out(user):
+            record_event("auth.locked_out", outcome="denied", user_id=user.id)
+            form.code.errors = ["Too many tries. Wait 15 minutes, then try again"]
+        else:
+            method = two_factor.verify(user, form.code.data)
+            if method:
+                start_session(user)
+                record_event("auth.signed_in", detail=method, commit=True)
+                return redirect(url_for("pages.index"))
+            record_event("auth.code_failed", outcome="denied", user_id=user.id)
+            form.code.errors = ["The code is not right. Check your app and try again"]
+    return render_template("auth/code.html", form=form)
+
+
+@bp.route("/sign-in/set-up", methods=["GET", "POST"])
+@public
+def set_up_code():
+    """First sign-in: link an authenticator app, then keep the recovery codes."""
+    user = two_factor.pending_user()
+    if user is None or user.totp_secret:
+        return redirect(url_for("auth.sign_in"))
+    form = SetUpForm()
+    if request.method == "POST" and form.skip.data and two_factor.demo_may_skip(user):
+        # CSRFProtect has already checked the token of every POST before this view runs.
+        start_session(user)
+        record_event("auth.signed_in", detail="demo: second factor skipped", commit=True)
+        return redirect(url_for("pages.index"))
+    if form.validate_on_submit():
+        codes = two_factor.confirm_enrolment(user, form.code.data)
+        if codes:
+            start_session(user)
+            record_event("auth.second_factor_set_up", commit=True)
+            return render_template("auth/recovery_codes.html", codes=codes)
+        record_event("auth.code_failed", outcome="denied", user_id=user.id)
+        form.code.errors = ["The code is not right. Check your app and try again"]
+    secret = two_factor.new_secret()
+    return render_template(
+        "auth/set_up.html",
+        form=form,
+        secret=secret,
+        qr=two_factor.qr_svg(user, secret),
+        may_skip=two_factor.demo_may_skip(user),
+    )
+
+
+@bp.route("/sign-out", methods=["POST"])
+@role_required("intake", "clinician", "admin")
+def sign_out():
+    ConfirmForm()  # CSRF is checked by CSRFProtect before we get here.
+    accounts.end_sessions(current_user, "auth.signed_out")
+    logout_user()
+    return redirect(url_for("auth.sign_in"))

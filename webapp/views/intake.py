@@ -1,0 +1,409 @@
+"""Intake workers: referrals (cases), screening with the parent present, results and the
+communication plan."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
+
+from questionnaires import SKIP
+from screening import AIS_CATEGORY_NAMES, builtin_content
+from webapp.access.audit import record_event
+from webapp.access.security import case_for_team, role_required
+from webapp.forms.answer import answer_form
+from webapp.forms.staff import (
+    AddAdjustmentForm,
+    CaseForm,
+    CaseSearchForm,
+    ConfirmForm,
+    InviteForm,
+    RemoveAdjustmentForm,
+    StartScreeningForm,
+    choices,
+)
+from webapp.services.cases import (
+    FLAG_FILTERS,
+    STATUS_FILTERS,
+    invitation_of_case,
+    open_case,
+    response_of_case,
+    team_cases,
+)
+from webapp.services.errors import WorkflowError
+from webapp.services.invitations import create_invitation, invitation_link, revoke_invitation
+from webapp.services.plans import (
+    add_adjustment,
+    agree_plan,
+    asked_for,
+    editable_plan,
+    parent_contact,
+    remove_adjustment,
+)
+from webapp.services.questions import (
+    first_unanswered,
+    journey_steps,
+    next_page,
+    pages,
+    previous_page,
+    questionnaire_for,
+    save_answer,
+    screening_questionnaires,
+    start_response,
+)
+from webapp.services.results import explanations, latest_results
+from webapp.services.scoring import submit_response
+from webapp.services.timeline import timeline
+from webapp.storage.clock import utcnow
+
+if TYPE_CHECKING:
+    from webapp.storage.records import Case, Response
+from webapp.storage.states import ResponseStatus
+from webapp.web.documents import render_pdf
+
+bp = Blueprint("intake", __name__, url_prefix="/cases")
+intake_only = role_required("intake")
+
+
+def questionnaire_choices(available: dict):
+    return choices((q.id, q.title) for q in available.values())
+
+
+def _response_for(case: Case, response_id: int) -> Response:
+    response = response_of_case(case, response_id)
+    if response is None:
+        abort(404)
+    return response
+
+
+CASES_PER_PAGE = 50
+WORKER_MESSAGES = {
+    "choose": "Select an answer, or I'd rather not say",
+    "enter": "Enter an answer, or choose I'd rather not say",
+    "not_a_choice": "Select one of the answers shown",
+    "too_long": "Answer must be 500 characters or fewer",
+    "number": "Enter a number, like 3",
+    "decimal": "Enter a number, like 2.5",
+    "whole": "Enter a whole number, like 3",
+    "between": "Enter a number between %(minimum)s and %(maximum)s",
+    "at_least": "Enter a number that is %(minimum)s or more",
+    "at_most": "Enter a number that is %(maximum)s or less",
+    "bigger": "Enter a bigger number",
+    "smaller": "Enter a smaller number",
+}
+SEARCH_KEY = "case_search"
+
+
+@bp.route("", methods=["GET", "POST"])
+@intake_only
+def cases():
+    """The team's referrals, those with an open safety alert first, then longest waiting,
+    filtered by status and flag."""
+    form = CaseSearchForm()
+    if form.validate_on_submit():
+        session[SEARCH_KEY] = (form.search.data or "").strip()
+        return redirect(url_for("intake.cases", **request.args))
+    search = session.get(SEARCH_KEY, "")
+    form.search.data = search
+    status = request.args.get("status", "")
+    flag = request.args.get("flag", "")
+    page = max(1, request.args.get("page", 1, type=int))
+    rows, total = team_cases(
+        current_user.team_id,
+        status=status,
+        flag=flag,
+        search=search,
+        limit=CASES_PER_PAGE,
+        offset=(page - 1) * CASES_PER_PAGE,
+    )
+    return render_template(
+        "intake/cases.html",
+        cases=rows,
+        form=form,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // CASES_PER_PAGE)),
+        status=status,
+        flag=flag,
+        status_filters=STATUS_FILTERS,
+        flag_filters=FLAG_FILTERS,
+        search=search,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@intake_only
+def new_case():
+    form = CaseForm()
+    if form.validate_on_submit():
+        case = open_case(
+            current_user,
+            parent_name=form.parent_name.data.strip(),
+            phone=(form.phone.data or "").strip() or None,
+            email=(form.email.data or "").strip() or None,
+            address=(form.address.data or "").strip() or None,
+            contact_method=form.contact_method.data,
+            language=form.language.data.strip(),
+            previously_diagnosed=form.previously_diagnosed.data or "unknown",
+        )
+        return redirect(url_for("intake.case", case_id=case.id))
+    return render_template("intake/new_case.html", form=form)
+
+
+@bp.route("/<int:case_id>")
+@intake_only
+def case(case_id: int):
+    case = case_for_team(case_id)
+    record_event("case.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/case.html",
+        timeline=timeline(case),
+        case=case,
+        results=latest_results(case),
+        now=utcnow(),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:case_id>/screenings/new", methods=["GET", "POST"])
+@intake_only
+def start_screening(case_id: int):
+    case = case_for_team(case_id)
+    available = {q.id: q for q in screening_questionnaires()}
+    form = StartScreeningForm()
+    form.questionnaire.choices = questionnaire_choices(available)
+    if form.validate_on_submit():
+        response = start_response(
+            case, available[form.questionnaire.data], form.mode.data, current_user
+        )
+        first = pages(questionnaire_for(response), {})[0]
+        return redirect(
+            url_for("intake.question", case_id=case.id, response_id=response.id, item_id=first.id)
+        )
+    return render_template("intake/start_screening.html", case=case, form=form)
+
+
+@bp.route(
+    "/<int:case_id>/screenings/<int:response_id>/questions/<item_id>", methods=["GET", "POST"]
+)
+@intake_only
+def question(case_id: int, response_id: int, item_id: str):
+    case = case_for_team(case_id)
+    response = _response_for(case, response_id)
+    if response.status != ResponseStatus.DRAFT:
+        return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
+    questionnaire = questionnaire_for(response)
+    answers = response.answer_map
+    steps = journey_steps([(questionnaire, answers)])
+    step = next((s for s in steps if s.item.id == item_id), None)
+    if step is None:
+        abort(404)
+    item = step.item
+    form = answer_form(item, skip_label="I'd rather not say", messages=WORKER_MESSAGES)
+    if request.method == "GET" and item.id in answers and answers[item.id] != SKIP:
+        form.answer.data = answers[item.id]
+    if form.validate_on_submit():
+        save_answer(response, item.id, form.answer_value())
+        answers = response.answer_map
+        following = next_page(questionnaire, answers, item.id)
+        if following is None or request.args.get("change"):
+            return redirect(
+                url_for("intake.check_answers", case_id=case.id, response_id=response.id)
+            )
+        return redirect(
+            url_for(
+                "intake.question", case_id=case.id, response_id=response.id, item_id=following.id
+            )
+        )
+    previous = previous_page(questionnaire, answers, item.id)
+    back = (
+        url_for("intake.question", case_id=case.id, response_id=response.id, item_id=previous.id)
+        if previous
+        else url_for("intake.case", case_id=case.id)
+    )
+    return render_template(
+        "intake/question.html",
+        case=case,
+        response=response,
+        item=item,
+        step=step,
+        form=form,
+        questionnaire=questionnaire,
+        back=back,
+    )
+
+
+@bp.route("/<int:case_id>/screenings/<int:response_id>/check", methods=["GET", "POST"])
+@intake_only
+def check_answers(case_id: int, response_id: int):
+    case = case_for_team(case_id)
+    response = _response_for(case, response_id)
+    if response.status != ResponseStatus.DRAFT:
+        return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
+    questionnaire = questionnaire_for(response)
+    answers = response.answer_map
+    missing = first_unanswered(questionnaire, answers)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        if missing is None:
+            submit_response(response, current_user)
+            return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
+        flash("Answer every question first. You can choose I'd rather not say.")
+    record_event("answers.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/check.html",
+        case=case,
+        response=response,
+        questionnaire=questionnaire,
+        asked=pages(questionnaire, answers),
+        answers=answers,
+        missing=missing,
+        form=form,
+    )
+
+
+@bp.route("/<int:case_id>/screenings/<int:response_id>/result")
+@intake_only
+def result(case_id: int, response_id: int):
+    case = case_for_team(case_id)
+    response = _response_for(case, response_id)
+    if response.status != ResponseStatus.SUBMITTED:
+        return redirect(url_for("intake.check_answers", case_id=case.id, response_id=response.id))
+    record_event("result.viewed", case_id=case.id, commit=True)
+    questionnaire = questionnaire_for(response)
+    return render_template(
+        "intake/result.html",
+        case=case,
+        response=response,
+        questionnaire=questionnaire,
+        domains=builtin_content().domains,
+        asked=asked_for(questionnaire, response.answer_map),
+        explained=explanations(response),
+    )
+
+
+@bp.route("/<int:case_id>/plan")
+@intake_only
+def plan(case_id: int):
+    case = case_for_team(case_id)
+    plan = case.draft_plan or case.agreed_plan
+    record_event("plan.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/plan.html", case=case, plan=plan, form=ConfirmForm(), ais_names=AIS_CATEGORY_NAMES
+    )
+
+
+@bp.route("/<int:case_id>/plan/items/<int:item_id>/remove", methods=["GET", "POST"])
+@intake_only
+def remove_plan_item(case_id: int, item_id: int):
+    case = case_for_team(case_id)
+    plan = editable_plan(case)
+    item = next((i for i in plan.items if i.id == item_id and not i.removed), None)
+    if item is None:
+        # The agreed version was copied to a new draft: find the same adjustment there.
+        abort(404)
+    form = RemoveAdjustmentForm()
+    if form.validate_on_submit():
+        remove_adjustment(plan, item.id, form.reason.data)
+        return redirect(url_for("intake.plan", case_id=case.id))
+    return render_template("intake/remove_adjustment.html", case=case, item=item, form=form)
+
+
+@bp.route("/<int:case_id>/plan/add", methods=["GET", "POST"])
+@intake_only
+def add_plan_item(case_id: int):
+    case = case_for_team(case_id)
+    plan = editable_plan(case)
+    present = {i.adjustment_id for i in plan.active_items}
+    catalogue = builtin_content().adjustments
+    form = AddAdjustmentForm()
+    form.adjustment.choices = choices(
+        (a.id, a.title) for a in catalogue.values() if a.id not in present
+    )
+    if form.validate_on_submit():
+        try:
+            add_adjustment(plan, form.adjustment.data, form.reason.data)
+        except WorkflowError as exc:
+            form.adjustment.errors = [str(exc)]
+        else:
+            return redirect(url_for("intake.plan", case_id=case.id))
+    return render_template("intake/add_adjustment.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/plan/agree", methods=["POST"])
+@intake_only
+def agree(case_id: int):
+    case = case_for_team(case_id)
+    form = ConfirmForm()
+    plan = case.draft_plan
+    if form.validate_on_submit() and plan is not None:
+        agree_plan(plan, current_user)
+        flash(f"Plan version {plan.version} agreed. It now shows on every page of this case.")
+    return redirect(url_for("intake.plan", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/invitations/new", methods=["GET", "POST"])
+@intake_only
+def invite(case_id: int):
+    """Make a private link for the parent. The link is shown once: only its hash is kept."""
+    case = case_for_team(case_id)
+    available = {q.id: q for q in screening_questionnaires()}
+    form = InviteForm()
+    form.questionnaires.choices = questionnaire_choices(available)
+    if request.method == "GET":  # a short default set, ticked: the worker can add more
+        form.questionnaires.data = [
+            qid for qid in current_app.config["DEFAULT_QUESTIONNAIRES"] if qid in available
+        ]
+    if form.validate_on_submit():
+        chosen = [available[qid] for qid in form.questionnaires.data]
+        _invitation, token = create_invitation(case, chosen, current_user)
+        return render_template(
+            "intake/invitation_link.html", case=case, link=invitation_link(token)
+        )
+    return render_template("intake/invite.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@intake_only
+def revoke(case_id: int, invitation_id: int):
+    case = case_for_team(case_id)
+    invitation = invitation_of_case(case, invitation_id)
+    if invitation is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        revoke_invitation(invitation)
+        flash("The link is closed. The parent can no longer use it.")
+    return redirect(url_for("intake.case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/plan/<version>.pdf")
+@intake_only
+def plan_pdf(case_id: int, version: str):
+    """The plan to print: what staff do and why, or the parent's copy in easy read."""
+    case = case_for_team(case_id)
+    if version not in ("staff", "easy-read"):
+        abort(404)
+    plan = case.agreed_plan or case.draft_plan
+    if plan is None:
+        abort(404)
+    record_event("plan.exported", case_id=case.id, detail=f"{version} pdf", commit=True)
+    template = "documents/plan_staff.html" if version == "staff" else "documents/plan_parent.html"
+    return render_pdf(
+        template,
+        filename=f"plan-{case.reference}-{version}.pdf",
+        case=case,
+        plan=plan,
+        ais_names=AIS_CATEGORY_NAMES,
+        contact=parent_contact(case),
+    )

@@ -1,0 +1,104 @@
+"""Clinicians: the review queue of flagged cases and a decision on each."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from screening import builtin_content
+from webapp.access.audit import record_event
+from webapp.access.security import case_for_team, role_required
+from webapp.forms.staff import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
+from webapp.services.errors import WorkflowError
+from webapp.services.questions import questionnaire_for
+from webapp.services.results import latest_results
+from webapp.services.review import record_outcome, record_review, referred_cases, review_queue
+from webapp.storage.clock import utcnow
+from webapp.storage.states import ResponseStatus
+from webapp.web.documents import render_pdf
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+QUEUE_PAGE = 50
+clinician_only = role_required("clinician")
+
+
+@bp.route("")
+@clinician_only
+def queue():
+    page = max(1, request.args.get("page", 1, type=int))
+    waiting = review_queue(current_user.team_id, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
+    return render_template(
+        "review/queue.html",
+        cases=waiting.cases,
+        waiting=waiting.waiting,
+        alerts=waiting.alerts,
+        page=page,
+        pages=max(1, -(-waiting.waiting // QUEUE_PAGE)),
+        referred=referred_cases(current_user.team_id),
+    )
+
+
+@bp.route("/cases/<int:case_id>/outcomes", methods=["GET", "POST"])
+@clinician_only
+def outcomes(case_id: int):
+    """Record what a formal assessment found, per domain: the labels for learning."""
+    case = case_for_team(case_id)
+    content = builtin_content()
+    form = OutcomeForm()
+    form.domain.choices = choices((d.id, d.name) for d in content.domains.values())
+    if form.validate_on_submit():
+        record_outcome(case, current_user, form.domain.data, form.finding.data, form.note.data)
+        flash("Outcome recorded.")
+        return redirect(url_for("review.case", case_id=case.id))
+    return render_template("review/outcomes.html", case=case, form=form, domains=content.domains)
+
+
+@bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
+@clinician_only
+def case(case_id: int):
+    case = case_for_team(case_id)
+    content = builtin_content()
+    form = DecisionForm()
+    form.pathway.choices = choices((p.id, p.name) for p in content.pathways.values())
+    if form.validate_on_submit():
+        try:
+            record_review(case, current_user, form.decision.data, form.pathway.data, form.note.data)
+        except WorkflowError as exc:
+            form.pathway.errors = [str(exc)]
+        else:
+            flash("Decision recorded.")
+            return redirect(url_for("review.queue"))
+    results = latest_results(case)
+    responses = [r for r in case.responses if r.status == ResponseStatus.SUBMITTED]
+    record_event("review.case_viewed", case_id=case.id, commit=True)
+    return render_template(
+        "review/case.html",
+        case=case,
+        form=form,
+        results=results,
+        responses=responses,
+        questionnaire_for=questionnaire_for,
+        pathways=content.pathways,
+        findings=FINDING_LABELS,
+        domains=content.domains,
+    )
+
+
+@bp.route("/cases/<int:case_id>/summary.pdf")
+@clinician_only
+def summary_pdf(case_id: int):
+    """A referral summary to send with a referral for formal assessment."""
+    case = case_for_team(case_id)
+    content = builtin_content()
+    record_event("summary.exported", case_id=case.id, commit=True)
+    return render_pdf(
+        "documents/referral_summary.html",
+        filename=f"referral-summary-{case.reference}.pdf",
+        case=case,
+        review=case.reviews[-1] if case.reviews else None,
+        results=latest_results(case),
+        domains=content.domains,
+        pathways=content.pathways,
+        decisions=DECISION_LABELS,
+        printed=utcnow(),
+    )

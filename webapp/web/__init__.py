@@ -1,0 +1,1 @@
+"""Web furniture: headers, error pages, the page store, assets, documents, templates."""

@@ -1,0 +1,84 @@
+"""Error pages in plain words with a reference, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask import Flask, current_app, g, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from webapp.access.audit import record_event
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with that request", "Go back and try again."),
+    403: (
+        "You do not have permission to see this page",
+        "If you think you should, ask your service administrator.",
+    ),
+    404: ("Page not found", "Check the web address, or go back to the previous page."),
+    405: ("Sorry, that did not work", "Go back and try again."),
+    410: ("This link has closed", "You do not need to do anything else."),
+    415: ("Sorry, there is a problem with that request", "Go back and try again."),
+    429: ("Too many tries", "Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+}
+
+
+def render_error(status: int, reference: str | None = None):
+    title, advice = MESSAGES.get(status, MESSAGES[500])
+    if status == 500:
+        # The database may be what failed: this page must not ask it anything (who is signed
+        # in, a parent's display options), so it has its own plain layout.
+        g.plain_page = True
+        page = render_template("error_plain.html", title=title, advice=advice, reference=reference)
+    else:
+        page = render_template("error.html", title=title, advice=advice, reference=reference)
+    return page, status
+
+
+def register(app: Flask) -> None:
+    for status in MESSAGES:
+        if status not in (404, 500):
+            app.register_error_handler(status, lambda exc, s=status: render_error(s))
+
+    @app.errorhandler(404)
+    def not_found(_exc):
+        # A parent who mistyped part of their link gets a kind page that says who to call.
+        if request.path.startswith("/p/"):
+            return link_problem(404)
+        return render_error(404)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(_exc):
+        record_event("csrf.failed", outcome="denied")
+        return render_error(400)
+
+    @app.errorhandler(429)
+    def rate_limited(_exc):
+        record_event("rate_limit.hit", outcome="denied")
+        return render_error(429)
+
+    @app.errorhandler(500)
+    def server_error(exc):
+        reference = uuid.uuid4().hex[:10]
+        # The reference ties the page to the log line; no request data is logged.
+        log.error(
+            "Unhandled error %s: %s",
+            reference,
+            type(getattr(exc, "original_exception", exc)).__name__,
+        )
+        db.session.rollback()
+        return render_error(500, reference)
+
+
+def link_problem(status: int):
+    """A kind page for a link that does not work (mistyped, or no link opened yet): what to do
+    and who to contact, never a bare error."""
+    g.parent_page = True
+    return render_template(
+        "parent/link_problem.html", phone=current_app.config["ORGANISATION_PHONE"]
+    ), status

@@ -1,0 +1,38 @@
+"""Template filters and globals: our content in the page's language, answers as their pages
+show them, and tap-to-call links."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from questionnaires import SKIP, Item
+from webapp.services.safety import dial_string
+
+
+def content_text(text: str | None) -> str | None:
+    """Our questionnaire content in the page's language. Content is passed to gettext as a
+    key with no formatting, so a "%" in a prompt (ours or an imported questionnaire's) is
+    shown as it is; the result is plain text, escaped by the template like any other."""
+    return gettext(text) if text else text
+
+
+def answer_text(item: Item, value: str | None) -> str:
+    """An answer as its page shows it: our option's words translated, the parent's own words
+    exactly as they typed them."""
+    if value is None:
+        return gettext("Not answered")
+    if value == SKIP:
+        return gettext("I'd rather not say")
+    option = item.option(value)
+    return gettext(option.label) if option is not None else value
+
+
+def tel_href(number: str) -> str:
+    """A tap-to-call link for a phone number written for people ("020 7946 0000")."""
+    return "tel:" + dial_string(number)
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["content"] = content_text
+    app.jinja_env.filters["tel"] = tel_href
+    app.jinja_env.globals["answer_text"] = answer_text
