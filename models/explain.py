@@ -1,6 +1,6 @@
 """Why a result is what it is, in data and in words a worker can read back to a parent.
 
-Every flag must say why it was raised (DESIGN.md). A scorecard's total is a plain sum, so the
+Every flag must say why it was raised. A scorecard's total is a plain sum, so the
 explanation is exact: the contributions listed add up to the total, and the distance to the next
 band is a whole number of points, not a guess.
 """
