@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from questionnaires.fhir import import_questionnaire, score_fhir_response
 from tests.questionnaires.fhir_support import fixture
 
@@ -142,4 +144,45 @@ def test_a_code_alone_is_matched_only_when_no_system_is_given_and_then_reported(
             "message": "item 'a': answer 'urn:placeholder:other|1' is not one of the "
             "questionnaire's options",
         }
+    ]
+
+
+# --- stored totals, whatever their type ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {"valueQuantity": {"value": 13, "unit": "score"}},
+        {"valueInteger": 13},
+        {"valueDecimal": 13.0},
+        {"valueString": "13"},
+    ],
+    ids=["quantity", "integer", "decimal", "string"],
+)
+def test_a_stored_total_of_any_type_that_disagrees_with_the_answers_is_reported(stored):
+    imported = import_questionnaire(GUARDED)
+    total = [{"linkId": "total", "answer": [stored]}]
+    five = answered(*((f"q{n}", LOINC, "LA2") for n in range(1, 6)), extra=total)
+    result = score_fhir_response(imported, five)
+    assert result["total"] == 10
+    assert result["problems"] == [
+        {
+            "severity": "warning",
+            "message": "item 'total': the stored total 13 differs from the recomputed 10",
+        }
+    ]
+
+
+def test_every_stored_total_that_differs_is_reported():
+    imported = import_questionnaire(GUARDED)
+    total = [
+        {"linkId": "total", "answer": [{"valueQuantity": {"value": 13}}, {"valueInteger": 10}]},
+        {"linkId": "total", "answer": [{"valueDecimal": 9.5}]},
+    ]
+    five = answered(*((f"q{n}", LOINC, "LA2") for n in range(1, 6)), extra=total)
+    messages = [p["message"] for p in score_fhir_response(imported, five)["problems"]]
+    assert messages == [
+        "item 'total': the stored total 13 differs from the recomputed 10",
+        "item 'total': the stored total 9.5 differs from the recomputed 10",
     ]
