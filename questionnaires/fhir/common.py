@@ -77,10 +77,3 @@ class Match:
     value: str | None
     by_code_alone: bool
     ambiguous: bool = False
-
-
-def first_invalid(exc: Any) -> str:
-    """The first of a pydantic ValidationError's errors, as "not valid FHIR R4: where: why"."""
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"not valid FHIR R4: {where}: {first['msg']}"

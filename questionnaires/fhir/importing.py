@@ -16,12 +16,12 @@ from questionnaires.fhir.common import (
     ORDINAL,
     OUR_TYPE,
     FhirImport,
-    first_invalid,
     system_of,
     value_of,
 )
 from questionnaires.fhir.expressions import EVALUATED, language_of
 from questionnaires.fhir.gates import PendingGate, convert_gates
+from questionnaires.fhir.validation import validated
 from questionnaires.fhir.value_sets import (
     GivenValueSet,
     ValueSets,
@@ -408,7 +408,6 @@ def _checked_source(
 ) -> tuple[dict, list[GivenValueSet]]:
     """The Questionnaire resource, checked (linkIds, then FHIR R4), and the ValueSets given."""
     from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
-    from pydantic import ValidationError
 
     given: list[GivenValueSet] = []
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
@@ -422,10 +421,7 @@ def _checked_source(
     link_id_problems = _link_id_problems(data.get("item"), source)
     if link_id_problems:
         raise QuestionnaireError(link_id_problems)
-    try:
-        FhirQuestionnaire.model_validate(data)
-    except ValidationError as exc:
-        raise QuestionnaireError([Problem(source, first_invalid(exc))]) from None
+    notes += validated(FhirQuestionnaire, data, source)
     return data, given
 
 

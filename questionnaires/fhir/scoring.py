@@ -8,9 +8,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from questionnaires.errors import QuestionnaireError
 from questionnaires.fhir.common import (
     FhirImport,
-    first_invalid,
     match_option,
     system_of,
     value_of,
@@ -21,6 +21,7 @@ from questionnaires.fhir.expressions import (
     evaluate_expressions,
     has_expressions,
 )
+from questionnaires.fhir.validation import validated
 from questionnaires.schema import SKIP
 
 # Expressions may read other computed items: evaluate again until nothing changes.
@@ -224,13 +225,12 @@ def score_fhir_response(imported: FhirImport, response: Any) -> dict:
     if not isinstance(response, dict) or response.get("resourceType") != "QuestionnaireResponse":
         return _failed("not a FHIR QuestionnaireResponse resource")
     from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-    from pydantic import ValidationError
 
     try:
-        QuestionnaireResponse.model_validate(response)
-    except ValidationError as exc:
-        return _failed(first_invalid(exc))
-    problems: list[dict] = []
+        leniency = validated(QuestionnaireResponse, response, "the response")
+    except QuestionnaireError as exc:
+        return _failed(exc.problems[0].message)
+    problems = [_problem("warning", warning) for warning in leniency]
     found: dict[str, list] = {}
     _response_answers(response.get("item", []), found)
     notes: list[str] = []
