@@ -3,13 +3,15 @@
 Import turns a FHIR Questionnaire into ours (checked by the same loader) plus, when options
 carry ``ordinalValue`` or ``itemWeight`` scores, a scorecard as plain data in our scorecard file
 format (``models.scorecard_from_dict`` reads it; this package does not import ``models``).
-Totals that the source computes with an expression are recomputed from the weights, and the
-importer says which expressions it did not evaluate. ``answerValueSet`` resolves against
+When a response is scored, FHIRPath variables, calculatedExpressions and
+enableWhenExpressions are evaluated (``expressions``); the importer says which expressions it
+does not evaluate (CQL, initialExpression, ...). ``answerValueSet`` resolves against
 contained ValueSets and, by canonical URL, against ValueSets in a Bundle or given as files
 (``questionnaires.fhir.value_sets``); nothing is fetched. Export writes resources that validate
 under ``fhir.resources`` (R4B, which is R4-compatible for these resources).
 
-Modules: ``importing`` (with ``gates`` for enableWhen), ``scoring``, ``exporting``; ``common``
+Modules: ``importing`` (with ``gates`` for enableWhen), ``scoring`` (with ``expressions``),
+``exporting``; ``common``
 holds what they share.
 """
 

@@ -35,7 +35,7 @@ def fhir_score(args) -> int:
         print(exc, file=sys.stderr)
         return 1
     result = score_fhir_response(imported, response)
-    result["notes"] = imported.notes
+    result["notes"] = imported.notes + result["notes"]
     print(json.dumps(result, indent=2))
     return 1 if any(p["severity"] == "error" for p in result["problems"]) else 0
 

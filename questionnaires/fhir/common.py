@@ -19,6 +19,9 @@ OPTION_SYSTEM = "urn:screening-service:options"
 QUESTIONNAIRE_URL = "urn:screening-service:questionnaire:"
 
 
+OptionKey = tuple[str | None, str]  # (code system, code)
+
+
 @dataclass
 class FhirImport:
     questionnaire: Questionnaire
@@ -26,7 +29,12 @@ class FhirImport:
     notes: list[str] = field(default_factory=list)
     link_ids: dict[str, str] = field(default_factory=dict)  # FHIR linkId -> our item id
     total_items: set[str] = field(default_factory=set)  # linkIds that hold a computed total
-    options_by_item: dict[str, dict[str, str]] = field(default_factory=dict)  # code -> value
+    # our item id -> (code system, code) -> our option value; the system is None when the
+    # source gives none
+    options_by_item: dict[str, dict[OptionKey, str]] = field(default_factory=dict)
+    source: dict = field(default_factory=dict)  # the Questionnaire resource, for its expressions
+    # (linkId, system, code) -> the answer's weight (ordinalValue / itemWeight), for weight()
+    weights: dict[tuple[str, str | None, str], float] = field(default_factory=dict)
 
 
 def value_of(answer: Mapping) -> tuple[str | None, Any]:
@@ -41,8 +49,31 @@ def value_of(answer: Mapping) -> tuple[str | None, Any]:
     return None, None
 
 
-def first_invalid(exc: Any) -> str:
-    """The first of a pydantic ValidationError's errors, as "not valid FHIR R4: where: why"."""
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return f"not valid FHIR R4: {where}: {first['msg']}"
+def system_of(raw: Any) -> str | None:
+    """The code system of a coding (None for other values, or a coding that gives none)."""
+    if isinstance(raw, Mapping) and raw.get("system"):
+        return str(raw["system"])
+    return None
+
+
+def match_option(codes: Mapping[OptionKey, str], system: str | None, code: str) -> Match:
+    """Our option value for a (system, code), matched by system and code. A code alone is
+    matched only when one side gives no system (and the match says so); a code that several
+    systems share needs its system."""
+    if (system, code) in codes:
+        return Match(codes[(system, code)], by_code_alone=False)
+    if system is None:
+        same_code = [value for (_, c), value in codes.items() if c == code]
+        if len(same_code) == 1:
+            return Match(same_code[0], by_code_alone=True)
+        return Match(None, by_code_alone=False, ambiguous=len(same_code) > 1)
+    if (None, code) in codes:
+        return Match(codes[(None, code)], by_code_alone=True)
+    return Match(None, by_code_alone=False)
+
+
+@dataclass(frozen=True)
+class Match:
+    value: str | None
+    by_code_alone: bool
+    ambiguous: bool = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from questionnaires.fhir.common import FhirImport, value_of
+from questionnaires.fhir.common import FhirImport, match_option, system_of, value_of
 
 
 @dataclass(frozen=True)
@@ -49,11 +49,15 @@ def _condition(condition: dict, imported: FhirImport) -> Wanted | str:
         return f"its enableWhen on '{target}', an item not imported"
     if operator == "exists":
         return _exists_condition(condition, target, question, imported)
-    value, _raw = value_of(
+    value, raw = value_of(
         {k.replace("answer", "value", 1): v for k, v in condition.items() if k.startswith("answer")}
     )
     if operator != "=" or value is None:
         return f"its enableWhen with operator '{operator}'"
+    codes = imported.options_by_item.get(question) or {}
+    if codes and "answerCoding" in condition:
+        # Matched by system and code, as answers are; an answer not offered never opens it.
+        value = match_option(codes, system_of(raw), value).value or value
     return (target, question, {value})
 
 

@@ -16,10 +16,12 @@ from questionnaires.fhir.common import (
     ORDINAL,
     OUR_TYPE,
     FhirImport,
-    first_invalid,
+    system_of,
     value_of,
 )
+from questionnaires.fhir.expressions import EVALUATED, language_of
 from questionnaires.fhir.gates import PendingGate, convert_gates
+from questionnaires.fhir.validation import validated
 from questionnaires.fhir.value_sets import (
     GivenValueSet,
     ValueSets,
@@ -44,6 +46,8 @@ INSTEAD_OF_EXPRESSION = {
     "enableWhenExpression": "; the item is shown always",
     "answerExpression": "; its options are unknown",
 }
+# CodeSystem concept properties that carry a weight (R5 names it itemWeight).
+WEIGHT_PROPERTIES = ("itemWeight", "weight", "ordinalValue")
 TYPES = {
     "choice": "choice",
     "open-choice": "choice",
@@ -65,10 +69,36 @@ def _weight(*holders: Mapping | None) -> float | None:
     return None
 
 
-def _expressions(node: Any) -> list[tuple[str, str]]:
-    """(name, expression) of every expression extension on this element, including those on its
-    primitive values (``_text``, ...), but not on its child items or contained resources."""
-    found: list[tuple[str, str]] = []
+def _code_system_weight(concept: Mapping, code_systems: Mapping[str, dict]) -> float | None:
+    """The weight of a coding from its CodeSystem's concept: an ordinalValue / itemWeight
+    extension, or a weight property."""
+    system = code_systems.get(str(concept.get("system")))
+    for entry in _walk_concepts((system or {}).get("concept", [])):
+        if entry.get("code") != concept.get("code"):
+            continue
+        weight = _weight(entry)
+        if weight is not None:
+            return weight
+        for prop in entry.get("property", []) or []:
+            value = prop.get("valueDecimal", prop.get("valueInteger"))
+            if prop.get("code") in WEIGHT_PROPERTIES and isinstance(value, (int, float)):
+                return float(value)
+    return None
+
+
+def _walk_concepts(listed: list) -> list[dict]:
+    found = []
+    for entry in listed or []:
+        found.append(entry)
+        found += _walk_concepts(entry.get("concept", []))
+    return found
+
+
+def _expressions(node: Any) -> list[tuple[str, str, str]]:
+    """(name, expression, language) of every expression extension on this element, including
+    those on its primitive values (``_text``, ...), but not on its child items or contained
+    resources."""
+    found: list[tuple[str, str, str]] = []
     if isinstance(node, dict):
         for key, value in node.items():
             if key in ("item", "contained"):
@@ -78,7 +108,7 @@ def _expressions(node: Any) -> list[tuple[str, str]]:
                     if isinstance(extension, dict) and extension.get("url") in EXPRESSIONS:
                         expression = extension.get("valueExpression") or {}
                         text = str(expression.get("expression", ""))
-                        found.append((EXPRESSIONS[extension["url"]], text))
+                        found.append((EXPRESSIONS[extension["url"]], text, language_of(expression)))
             found += _expressions(value)
     elif isinstance(node, list):
         for value in node:
@@ -148,21 +178,24 @@ def _bounds(item: dict) -> dict[str, int | float]:
 
 
 def _options_from_concepts(listed: list[dict]) -> list[dict]:
-    """ValueSet concepts as answerOptions, their weights kept."""
-    return [
-        {
-            "valueCoding": {"code": c.get("code"), "display": c.get("display")},
-            "extension": c.get("extension", []),
-        }
-        for c in listed
-    ]
+    """ValueSet concepts as answerOptions, their systems and weights kept."""
+    options = []
+    for c in listed:
+        coding = {"code": c.get("code"), "display": c.get("display")}
+        if c.get("system"):
+            coding["system"] = c["system"]
+        options.append({"valueCoding": coding, "extension": c.get("extension", [])})
+    return options
 
 
 class _Importer:
     """One import: the notes, the ids taken, and what each item became."""
 
-    def __init__(self, known_value_sets: ValueSets, notes: list[str]):
+    def __init__(
+        self, known_value_sets: ValueSets, notes: list[str], code_systems: Mapping[str, dict]
+    ):
         self.value_sets = known_value_sets
+        self.code_systems = code_systems
         self.notes = notes
         self.taken: set[str] = set()
         self.result = FhirImport(questionnaire=None, scorecard=None, notes=notes)  # type: ignore[arg-type]
@@ -170,12 +203,23 @@ class _Importer:
         self.pending_gates: list[PendingGate] = []
 
     def note_expressions(self, node: dict, where: str) -> list[str]:
+        """The kinds of expression on this element. FHIRPath variables, calculatedExpressions
+        and enableWhenExpressions are evaluated when a response is scored; the others (and any
+        in CQL) are reported as not evaluated."""
         names = []
-        for name, expression in _expressions(node):
+        for name, expression, language in _expressions(node):
             names.append(name)
+            if language == "text/fhirpath" and name in EVALUATED:
+                if name == "enableWhenExpression":
+                    self.notes.append(
+                        f"{where}: enableWhenExpression ({expression!r}) is evaluated when a "
+                        "FHIR response is scored; our own form shows the item always"
+                    )
+                continue
             then = INSTEAD_OF_EXPRESSION.get(name, "")
+            how = f"in {language} " if language != "text/fhirpath" else ""
             self.notes.append(
-                f"{where}: {name} is not supported, not evaluated ({expression!r}){then}"
+                f"{where}: {name} {how}is not supported, not evaluated ({expression!r}){then}"
             )
         return names
 
@@ -245,7 +289,7 @@ class _Importer:
         raw_options = list(item.get("answerOption", []) or [])
         if item.get("answerValueSet"):
             raw_options = self.value_set_options(item, link_id, converted)
-        self.add_options(converted, raw_options)
+        self.add_options(converted, raw_options, link_id)
         if item.get("enableWhen"):
             self.pending_gates.append(
                 PendingGate(
@@ -294,23 +338,30 @@ class _Importer:
             converted["type"] = "text"
         return list(item.get("answerOption", []) or [])
 
-    def add_options(self, converted: dict[str, Any], raw_options: list) -> None:
+    def add_options(self, converted: dict[str, Any], raw_options: list, link_id: str) -> None:
         """Options (value = code) and their weights as points; the codes a response may give."""
         our_id = converted["id"]
         options = []
-        codes: dict[str, str] = {}
+        codes: dict[tuple[str | None, str], str] = {}
         for option in raw_options:
             code, raw = value_of(option)
             if code is None:
                 continue
+            system = system_of(raw)
             label = (raw.get("display") if isinstance(raw, dict) else None) or str(code)
-            codes[code] = code
-            options.append({"value": code, "label": label})
+            # The same code in two systems is two options; the second gets its own value.
+            same = sum(1 for _, c in codes if c == code)
+            value = code if not same else f"{code}_{same + 1}"
+            codes[(system, code)] = value
+            options.append({"value": value, "label": label})
             weight = _weight(option, raw if isinstance(raw, dict) else None)
+            if weight is None and system is not None:
+                weight = _code_system_weight(raw, self.code_systems)
             if weight is not None:
-                self.points.setdefault(our_id, {})[code] = weight
+                self.points.setdefault(our_id, {})[value] = weight
+                self.result.weights[(link_id, system, code)] = weight
         if converted["type"] == "boolean" and not options:
-            codes = {"yes": "yes", "no": "no"}
+            codes = {(None, "yes"): "yes", (None, "no"): "no"}
         if options:
             converted["options"] = options
         self.result.options_by_item[our_id] = codes
@@ -357,7 +408,6 @@ def _checked_source(
 ) -> tuple[dict, list[GivenValueSet]]:
     """The Questionnaire resource, checked (linkIds, then FHIR R4), and the ValueSets given."""
     from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
-    from pydantic import ValidationError
 
     given: list[GivenValueSet] = []
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
@@ -371,10 +421,7 @@ def _checked_source(
     link_id_problems = _link_id_problems(data.get("item"), source)
     if link_id_problems:
         raise QuestionnaireError(link_id_problems)
-    try:
-        FhirQuestionnaire.model_validate(data)
-    except ValidationError as exc:
-        raise QuestionnaireError([Problem(source, first_invalid(exc))]) from None
+    notes += validated(FhirQuestionnaire, data, source)
     return data, given
 
 
@@ -391,7 +438,14 @@ def import_questionnaire(
     the problems; returns notes for what was imported only in part."""
     notes: list[str] = []
     data, given = _checked_source(data, source, value_sets, notes)
-    importer = _Importer(ValueSets(data.get("contained", []) or [], given, notes), notes)
+    contained = data.get("contained", []) or []
+    code_systems = {
+        str(r.get("url")): r
+        for r in contained
+        if isinstance(r, dict) and r.get("resourceType") == "CodeSystem"
+    }
+    importer = _Importer(ValueSets(contained, given, notes), notes, code_systems)
+    importer.result.source = data
     importer.note_expressions(data, "questionnaire")
     sections = importer.sections(data)
     convert_gates(importer.pending_gates, importer.result, notes)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from questionnaires.errors import Problem, QuestionnaireError
+from questionnaires.fhir.validation import validated
 
 
 @dataclass(frozen=True)
@@ -19,22 +20,10 @@ class GivenValueSet:
     source: str  # the file (and Bundle entry) it came from
 
 
-def _invalid(source: str, what: str, exc) -> QuestionnaireError:
-    first = exc.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    return QuestionnaireError(
-        [Problem(source, f"{what} is not valid FHIR R4: {where}: {first['msg']}")]
-    )
-
-
-def _check_value_set(resource: dict, source: str) -> None:
+def _check_value_set(resource: dict, source: str, notes: list[str]) -> None:
     from fhir.resources.R4B.valueset import ValueSet
-    from pydantic import ValidationError
 
-    try:
-        ValueSet.model_validate(resource)
-    except ValidationError as exc:
-        raise _invalid(source, "the ValueSet", exc) from None
+    notes += validated(ValueSet, resource, source, "the ValueSet is ")
 
 
 def bundle_entries(data: dict, source: str) -> list[tuple[int, dict]]:
@@ -63,7 +52,7 @@ def split_bundle(data: dict, source: str, notes: list[str]) -> tuple[dict, list[
             questionnaires.append((n, resource))
         elif kind == "ValueSet":
             given = GivenValueSet(resource, f"{source} (Bundle entry {n})")
-            _check_value_set(resource, given.source)
+            _check_value_set(resource, given.source, notes)
             value_sets.append(given)
         else:
             notes.append(f"Bundle entry {n}: a {kind} is not used")
@@ -84,7 +73,7 @@ def read_value_sets(data: Any, source: str, notes: list[str]) -> list[GivenValue
     ValueSets (other resources in it are noted and not used)."""
     kind = data.get("resourceType") if isinstance(data, dict) else None
     if kind == "ValueSet":
-        _check_value_set(data, source)
+        _check_value_set(data, source, notes)
         return [GivenValueSet(data, source)]
     if kind != "Bundle":
         raise QuestionnaireError([Problem(source, "not a FHIR ValueSet or a Bundle of ValueSets")])
@@ -92,7 +81,7 @@ def read_value_sets(data: Any, source: str, notes: list[str]) -> list[GivenValue
     for n, resource in bundle_entries(data, source):
         if resource["resourceType"] == "ValueSet":
             given = GivenValueSet(resource, f"{source} (Bundle entry {n})")
-            _check_value_set(resource, given.source)
+            _check_value_set(resource, given.source, notes)
             found.append(given)
         else:
             notes.append(f"{source}: Bundle entry {n}: a {resource['resourceType']} is not used")

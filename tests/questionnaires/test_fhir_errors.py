@@ -111,3 +111,65 @@ def test_answers_the_questionnaire_does_not_have_are_errors_and_a_wrong_total_a_
             "message": "item 'total': the stored total 7 differs from the recomputed 0",
         },
     ]
+
+
+# --- lenient reading ----------------------------------------------------------------------
+
+LENIENT = "(read anyway: it does not touch scoring)"
+
+
+def test_a_file_failing_strict_r4_only_on_details_scoring_never_reads_is_read_with_warnings():
+    # An expansion without its timestamp, and an extension we do not read with a value type R4
+    # does not have: strict validation fails on both, other engines read the file.
+    imported = import_questionnaire(fixture("two-systems.json"), source="q.json")
+    assert imported.notes == [
+        "not strictly valid FHIR R4 at contained.0.expansion.timestamp: Value for the field "
+        f"'timestamp' is required. {LENIENT}",
+        "not strictly valid FHIR R4 at item.1.extension.0.valueInteger64: Extra inputs are not "
+        f"permitted {LENIENT}",
+    ]
+    assert imported.scorecard["items"]["b"]["points"] == {"1": 100, "2": 200}
+
+
+def test_a_fault_in_an_extension_that_scoring_reads_is_still_refused_with_the_path():
+    broken = fixture("two-systems.json")
+    weight = broken["contained"][0]["expansion"]["contains"][0]["extension"][0]
+    weight["valueInteger64"] = weight.pop("valueDecimal")
+    with pytest.raises(QuestionnaireError) as raised:
+        import_questionnaire(broken, source="q.json")
+    assert [str(p) for p in raised.value.problems] == [
+        "q.json: not valid FHIR R4: contained.0.expansion.contains.0.extension.0."
+        "valueInteger64: Extra inputs are not permitted"
+    ]
+
+
+def test_a_truly_broken_file_is_refused_naming_the_file_and_the_path_even_beside_details():
+    broken = fixture("two-systems.json")
+    broken["item"][0]["required"] = "perhaps"
+    with pytest.raises(QuestionnaireError) as raised:
+        import_questionnaire(broken, source="q.json")
+    [problem] = raised.value.problems
+    assert str(problem).startswith("q.json: not valid FHIR R4: item.0.required: ")
+
+
+def test_a_value_set_file_and_a_response_are_read_leniently_too(tmp_path):
+    value_set = fixture("value-set-separate.json")
+    value_set["expansion"] = {"contains": value_set["compose"]["include"][0]["concept"]}
+    imported = import_questionnaire(
+        fixture("bundle.json"), source="b.json", value_sets=[("vs.json", value_set)]
+    )
+    assert (
+        "vs.json: the ValueSet is not strictly valid FHIR R4 at expansion.timestamp: Value for "
+        f"the field 'timestamp' is required. {LENIENT}"
+    ) in imported.notes
+    answers = response(("Q1", coding("f1")))
+    answers["extension"] = [{"url": "http://example.org/placeholder", "valueInteger64": "1"}]
+    result = score_fhir_response(import_questionnaire(fixture("mood-shaped.json")), answers)
+    assert result["total"] == 1
+    assert result["problems"] == [
+        {
+            "severity": "warning",
+            "message": "not strictly valid FHIR R4 at extension.0.valueInteger64: Extra inputs "
+            f"are not permitted {LENIENT}",
+        }
+    ]

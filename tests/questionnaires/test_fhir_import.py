@@ -36,7 +36,7 @@ def test_import_maps_groups_types_value_sets_gates_and_weights():
     assert imported.scorecard["items"]["q3"]["points"] == {"a": 0, "b": 4}
     assert "difficulty" not in imported.scorecard["items"]  # no weights: unscored
     notes = " ".join(imported.notes)
-    assert "item 'total': calculatedExpression is not supported" in notes
+    assert "item 'total'" not in notes  # a FHIRPath calculatedExpression is evaluated
     assert "item 'when': type 'date' is not supported" in notes
     # The scorecard is our format: the models package reads it.
     card = scorecard_from_dict(imported.scorecard, Library([q]))
@@ -218,6 +218,12 @@ def test_a_value_set_that_is_not_contained_is_reported_with_the_item_and_the_url
         "total": 5.5 + 7 + 3 + 20,
         "scores": {"placeholder_scores-fhir": 35.5},
         "problems": [],
+        "computed": {},
+        "notes": [
+            f"item '{link}': answer '{code}' matched by its code alone (the response or the "
+            "questionnaire gives no code system)"
+            for link, code in (("S1", "c2"), ("S2", "e1"))
+        ],
     }
 
 
@@ -233,21 +239,18 @@ def count_expressions(node) -> int:
     return own + sum(count_expressions(v) for v in node.values())
 
 
-def test_every_expression_is_reported_with_its_item_and_never_dropped_silently():
+def test_expressions_not_evaluated_are_reported_with_their_item_and_never_dropped_silently():
     imported = import_questionnaire(EXPRESSIONS)
+    # FHIRPath variables and calculatedExpressions are evaluated when a response is scored; an
+    # enableWhenExpression too, but our own form cannot, which is said; the cqf-expression on a
+    # prompt is not evaluated.
     assert imported.notes == [
-        "questionnaire: variable is not supported, not evaluated ('%resource.item.answer.count()')",
-        "item 'g1': variable is not supported, not evaluated ('%resource.item.count()')",
-        "item 'X1': variable is not supported, not evaluated ('%resource.item.count()')",
         "item 'X2': cqf-expression is not supported, not evaluated "
         "(\"'Placeholder question ' + 2.toString()\")",
-        "item 'X3': enableWhenExpression is not supported, not evaluated "
-        "('%placeholderGroupVariable > 0'); the item is shown always",
-        "item 'total': calculatedExpression is not supported, not evaluated "
-        "('%resource.item.answer.value.ordinal().sum()'); the total is recomputed from the "
-        "answer weights",
+        "item 'X3': enableWhenExpression ('%placeholderGroupVariable > 0') is evaluated when "
+        "a FHIR response is scored; our own form shows the item always",
     ]
-    assert len(imported.notes) == count_expressions(EXPRESSIONS) == 6
+    assert count_expressions(EXPRESSIONS) == 6
     # Questions that only carry an expression are still asked and scored; the computed total
     # is not a question.
     assert [i.id for i in imported.questionnaire.items] == ["x1", "x2", "x3"]
@@ -256,6 +259,19 @@ def test_every_expression_is_reported_with_its_item_and_never_dropped_silently()
         "x1": {"points": {"n": 0, "y": 1}},
         "x3": {"points": {"n": 0, "y": 2}},
     }
+
+
+def test_expressions_in_cql_are_reported_with_their_item_and_not_evaluated():
+    cql = json.loads(json.dumps(EXPRESSIONS).replace("text/fhirpath", "text/cql"))
+    imported = import_questionnaire(cql)
+    assert len(imported.notes) == 6
+    assert imported.notes[-1] == (
+        "item 'total': calculatedExpression in text/cql is not supported, not evaluated "
+        "('%resource.repeat(item).answer.value.ordinal().sum()'); the total is recomputed "
+        "from the answer weights"
+    )
+    given = response(("X1", coding("y")), ("X3", coding("y")))
+    assert score_fhir_response(imported, given)["total"] == 3
 
 
 def test_a_stored_total_from_an_expression_is_checked_against_the_recomputed_one():
@@ -279,5 +295,5 @@ def test_the_command_reports_expressions_as_notes_without_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     output = json.loads(result.stdout)
     assert output["total"] == 1
-    assert len(output["notes"]) == 6
+    assert len(output["notes"]) == 2
     assert any(n.startswith("item 'X2': cqf-expression") for n in output["notes"])

@@ -297,7 +297,15 @@ def test_fhir_score_reads_a_bundle_and_value_set_files(tmp_path):
     assert result.returncode == 0, result.stderr
     output = json.loads(result.stdout)
     assert output["total"] == 3 and output["problems"] == []
-    assert output["notes"] == [NOWHERE, WHOLE_SYSTEM]
+    assert output["notes"] == [
+        NOWHERE,
+        WHOLE_SYSTEM,
+        *(
+            f"item '{link}': answer '{code}' matched by its code alone (the response or the "
+            "questionnaire gives no code system)"
+            for link, code in (("B1", "o1"), ("B5", "s2"))
+        ),
+    ]
     # Without the file, B5 is free text and its answer is not scored.
     result = run("fhir-score", bundle, str(answers))
     assert result.returncode == 0, result.stderr

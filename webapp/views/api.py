@@ -198,6 +198,46 @@ def fhir_flag_search(api_token: ApiToken):
     return jsonify(fhir_flags(case)), 200, {"Content-Type": "application/fhir+json"}
 
 
+@bp.route("/fhir/Flag/$reasonable-adjustment")
+@api_token_required(fhir=True)
+def fhir_reasonable_adjustment_flag(api_token: ApiToken):
+    """The agreed plan as England's Reasonable Adjustment flag (docs/fhir.md)."""
+    from questionnaires.fhir.reasonable_adjustments import (
+        PlannedAdjustment,
+        Recorder,
+        reasonable_adjustment_flag,
+    )
+
+    case = _case(api_token, request.args.get("subject", "").removeprefix(CASE_SYSTEM + "|"))
+    if case is None:
+        return _error(404, "Give subject=<case reference> of this token's team", fhir=True)
+    plan, adjustments = _plan_items(case)
+    if plan is None or plan.agreed_at is None:
+        return _error(404, "This case has no agreed plan", fhir=True)
+    record_event("api.fhir_ra_flag_read", case_id=case.id, detail=api_token.name, commit=True)
+    worker = plan.agreed_by
+    recorder = Recorder(
+        worker_id=str(worker.id) if worker else "unknown",
+        worker_name=worker.name if worker else "unknown",
+        organisation=case.team.name,
+        recorded=plan.agreed_at.isoformat(timespec="seconds") + "+00:00",
+    )
+    planned = [
+        PlannedAdjustment(
+            a.id,
+            a.title,
+            a.staff_action,
+            a.ais_category,
+            a.ais_category_name,
+            a.snomed_code,
+            a.snomed_display,
+        )
+        for a in adjustments
+    ]
+    resource = reasonable_adjustment_flag(case.reference, planned, recorder)
+    return jsonify(resource), 200, {"Content-Type": "application/fhir+json"}
+
+
 @bp.route("/fhir/QuestionnaireResponse/<int:response_id>")
 @api_token_required(fhir=True)
 def fhir_questionnaire_response(api_token: ApiToken, response_id: int):

@@ -158,3 +158,30 @@ def test_answers_as_a_fhir_questionnaire_response(app, client, world):
     assert "rw_letters" in answered and resource.subject.identifier.value == world["case"]
     assert elsewhere is not None
     assert get(client, "/api/fhir/QuestionnaireResponse/99999", world["token"]).status_code == 404
+
+
+def test_the_reasonable_adjustment_flag_names_the_worker_and_the_team(app, client, world):
+    url = f"/api/fhir/Flag/$reasonable-adjustment?subject={world['case']}"
+    assert get(client, url, world["token"]).status_code == 404  # no agreed plan yet
+    with app.app_context():
+        from webapp.storage.records import User
+
+        case = db.session.get(Case, world["case_id"])
+        worker = db.session.get(User, world["worker"])
+        agree_plan(case.draft_plan, worker)
+        worker_name, team_name = worker.name, case.team.name
+    response = get(client, url, world["token"])
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/fhir+json"
+    bundle = Bundle.model_validate(response.json)
+    parent, *flags = bundle.entry
+    assert parent.resource.meta.profile == [
+        "https://fhir.nhs.uk/England/StructureDefinition/PatientFlag"
+    ]
+    assert len(parent.resource.extension) == len(flags) > 0
+    for entry in bundle.entry:
+        [provenance] = entry.resource.contained
+        [agent] = provenance.agent
+        assert (agent.who.display, agent.onBehalfOf.display) == (worker_name, team_name)
+    codes = {c.code for e in flags for c in (e.resource.code.coding or [])}
+    assert "795661000000104" in codes  # requires contact by telephone

@@ -82,6 +82,7 @@ EXPECTED = {
     "api.case_flags": ({"api"}, False),
     "api.case_plan": ({"api"}, False),
     "api.fhir_flag_search": ({"api"}, False),
+    "api.fhir_reasonable_adjustment_flag": ({"api"}, False),
     "api.fhir_questionnaire_response": ({"api"}, False),
 }
 PERSONAS = (
