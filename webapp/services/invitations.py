@@ -15,16 +15,36 @@ from webapp.access.tokens import token_hash
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.services.errors import WorkflowError
+from webapp.services.messages import queue_link
 from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing
 from webapp.storage.locking import locked
-from webapp.storage.records import Case, Invitation, Response, User, utcnow
-from webapp.storage.states import ResponseMode, ResponseStatus
+from webapp.storage.records import Case, Invitation, Message, Response, User, utcnow
+from webapp.storage.states import MessageKind, ResponseMode, ResponseStatus
 
 TOKEN_BYTES = 32  # 256 bits
 
 
 def create_invitation(
+    case: Case, questionnaires: list[Questionnaire], user: User | None
+) -> tuple[Invitation, str]:
+    invitation, token = _new_invitation(case, questionnaires, user)
+    db.session.commit()
+    return invitation, token
+
+
+def send_link(
+    case: Case, questionnaires: list[Questionnaire], user: User | None
+) -> tuple[Invitation, str, Message]:
+    """Make a private link and put it in the outbox for the parent, in one transaction: the
+    link is never made without its message, nor the message without its link."""
+    invitation, token = _new_invitation(case, questionnaires, user)
+    message = queue_link(invitation, invitation_link(token), user, MessageKind.LINK)
+    db.session.commit()
+    return invitation, token, message
+
+
+def _new_invitation(
     case: Case, questionnaires: list[Questionnaire], user: User | None
 ) -> tuple[Invitation, str]:
     if not questionnaires:
@@ -46,7 +66,6 @@ def create_invitation(
     record_event(
         "invitation.created", case_id=case.id, detail=", ".join(invitation.questionnaire_keys)
     )
-    db.session.commit()
     return invitation, token
 
 
