@@ -20,7 +20,7 @@ from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing
 from webapp.storage.locking import locked
 from webapp.storage.records import Case, Invitation, Message, Response, User, utcnow
-from webapp.storage.states import MessageKind, ResponseMode, ResponseStatus
+from webapp.storage.states import InvitationState, MessageKind, ResponseMode, ResponseStatus
 
 TOKEN_BYTES = 32  # 256 bits
 
@@ -42,6 +42,19 @@ def send_link(
     message = queue_link(invitation, invitation_link(token), user, MessageKind.LINK)
     db.session.commit()
     return invitation, token, message
+
+
+def resend_link(invitation: Invitation, user: User | None) -> tuple[str, Message]:
+    """Send the parent their link again. Only a hash of the old token is kept, so the link is
+    made anew: the old one stops working, and answers saved so far stay with the link."""
+    if invitation.state(utcnow()) != InvitationState.OPEN:
+        raise WorkflowError("This link is closed or expired. Make a new link instead.")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation.token_hash = token_hash(token)
+    record_event("invitation.resent", case_id=invitation.case_id)
+    message = queue_link(invitation, invitation_link(token), user, MessageKind.RESEND)
+    db.session.commit()
+    return token, message
 
 
 def _new_invitation(

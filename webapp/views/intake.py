@@ -45,6 +45,7 @@ from webapp.services.errors import WorkflowError
 from webapp.services.invitations import (
     create_invitation,
     invitation_link,
+    resend_link,
     revoke_invitation,
     send_link,
 )
@@ -402,6 +403,24 @@ def invite(case_id: int):
                 words=link_words(invitation, link, current_user),
             )
     return render_template("intake/invite.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@intake_only
+def resend(case_id: int, invitation_id: int):
+    """Send the parent a fresh copy of their link (the old one stops working)."""
+    case = case_for_team(case_id)
+    invitation = invitation_of_case(case, invitation_id)
+    if invitation is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            _token, message = resend_link(invitation, current_user)
+        except WorkflowError as exc:
+            flash(str(exc))
+        else:
+            flash(MESSAGE_QUEUED[message.status])
+    return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
 
 
 @bp.route("/<int:case_id>/messages/phoned", methods=["POST"])

@@ -322,3 +322,27 @@ def test_a_links_messages_are_deleted_with_it_under_the_retention_rules(app, not
         purge_expired(utcnow() + timedelta(days=14 + 91))
         db.session.commit()
     assert messages(app) == []
+
+
+def test_a_resend_sends_a_new_link_and_the_old_one_stops_working(app, notify, worker):
+    import re
+
+    from webapp.services.invitations import find_invitation, resend_link, revoke_invitation
+    from webapp.storage.records import Invitation, User
+
+    send_a_link(app, make_case(app, worker), worker)
+    run_sender(app)
+    with app.test_request_context():
+        invitation = db.session.scalar(select(Invitation))
+        resend_link(invitation, db.session.get(User, worker))
+    run_sender(app)
+    first, second = notify.notifications
+    old, new = (re.search(r"/p/start/(\S+)", n.personalisation["body"])[1] for n in (first, second))
+    assert "Here is a new private link" in second.personalisation["body"]
+    with app.test_request_context():
+        assert find_invitation(old) is None
+        invitation = find_invitation(new)
+        assert invitation is not None
+        revoke_invitation(invitation)
+        with pytest.raises(WorkflowError, match="closed or expired"):
+            resend_link(invitation, None)

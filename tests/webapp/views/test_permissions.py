@@ -53,6 +53,7 @@ EXPECTED = {
     "intake.plan_pdf": ({"intake"}, True),
     "intake.revoke": ({"intake"}, True),
     "intake.phoned": ({"intake"}, True),
+    "intake.resend": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
