@@ -110,6 +110,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "MESSAGE_RETRY_SECONDS": float(os.environ.get("MESSAGE_RETRY_SECONDS", "60")),
         "MESSAGE_MAX_ATTEMPTS": int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "6")),
         "MESSAGE_CLAIM_SECONDS": float(os.environ.get("MESSAGE_CLAIM_SECONDS", "300")),
+        # Reminders for a link sent by the service and not finished: days after it was sent
+        # (at most REMINDER_MAX), never in the quiet hours (QUIET_HOURS, "20-8": 8 pm to 8 am
+        # in DISPLAY_TIMEZONE). The worker is warned EXPIRY_WARNING_DAYS before it expires.
+        "REMINDER_DAYS": [
+            float(day) for day in os.environ.get("REMINDER_DAYS", "3,7").split(",") if day.strip()
+        ],
+        "REMINDER_MAX": int(os.environ.get("REMINDER_MAX", "2")),
+        "QUIET_HOURS": [int(h) for h in os.environ.get("QUIET_HOURS", "20-8").split("-")],
+        "EXPIRY_WARNING_DAYS": float(os.environ.get("EXPIRY_WARNING_DAYS", "2")),
     }
     config.update(overrides or {})
     check_config(config)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from webapp.services.notify import notify_configured
 from webapp.services.outbox import send_due
+from webapp.services.reminders import queue_due_reminders
 
 
 @click.command("send-messages")
@@ -41,11 +43,14 @@ def send_messages_command(once: bool, now_text: str | None, every: float):
         raise click.BadParameter("--now needs --once", param_hint="--now")
     now = parse_moment(now_text) if now_text else None
     while True:
+        with current_app.test_request_context():  # reminders' links are made with url_for
+            due = queue_due_reminders(now)
         report = send_due(now)
-        if once or report.handled:
+        if once or report.handled or due.reminders or due.warnings:
             click.echo(
                 f"Sent {report.sent}, found already sent {report.found_already_sent}, "
-                f"to retry {report.retrying}, failed {report.failed}."
+                f"to retry {report.retrying}, failed {report.failed}. "
+                f"Reminders {due.reminders}, expiry warnings {due.warnings}."
             )
         if once:
             return

@@ -49,11 +49,18 @@ def resend_link(invitation: Invitation, user: User | None) -> tuple[str, Message
     made anew: the old one stops working, and answers saved so far stay with the link."""
     if invitation.state(utcnow()) != InvitationState.OPEN:
         raise WorkflowError("This link is closed or expired. Make a new link instead.")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    invitation.token_hash = token_hash(token)
+    token, message = renew_and_queue(invitation, user, MessageKind.RESEND)
     record_event("invitation.resent", case_id=invitation.case_id)
-    message = queue_link(invitation, invitation_link(token), user, MessageKind.RESEND)
     db.session.commit()
+    return token, message
+
+
+def renew_and_queue(invitation: Invitation, user: User | None, kind: str) -> tuple[str, Message]:
+    """Make the link anew and queue it (the caller commits). The old token stops working only
+    once the message is queued: a parent we cannot reach keeps the link they have."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    message = queue_link(invitation, invitation_link(token), user, kind)
+    invitation.token_hash = token_hash(token)
     return token, message
 
 

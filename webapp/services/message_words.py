@@ -34,5 +34,5 @@ def compose(kind: str, channel: str, fields: dict[str, str]) -> Words:
     """The subject and signed body of one kind of message on one channel."""
     words = message_words()
     entry = words["messages"][kind]
-    body = entry[channel] + "\n" + words["signature"]
+    body = entry[channel] + ("\n" + words["signature"] if entry.get("signed", True) else "")
     return Words(subject=entry["subject"].format(**fields), body=body.format(**fields))

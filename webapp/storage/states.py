@@ -94,6 +94,9 @@ class MessageKind(StrEnum):
 
     LINK = "link"
     RESEND = "resend"
+    REMINDER = "reminder"
+    # To the worker, not the parent: their link closes unfinished soon.
+    EXPIRY_WARNING = "expiry_warning"
 
 
 class MessageStatus(StrEnum):
@@ -115,3 +118,4 @@ class MessageStatus(StrEnum):
 
 class TaskKind(StrEnum):
     MESSAGE_FAILED = "message_failed"
+    LINK_EXPIRING = "link_expiring"

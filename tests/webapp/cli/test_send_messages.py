@@ -23,7 +23,7 @@ def test_invite_link_send_queues_the_link_and_the_sender_sends_it(app, notify):
     assert "/p/" in link and queued.endswith("by sms: queued.")
 
     sent = runner.invoke(args=["send-messages", "--once"])
-    assert sent.output.strip() == "Sent 1, found already sent 0, to retry 0, failed 0."
+    assert sent.output.startswith("Sent 1, found already sent 0, to retry 0, failed 0.")
     (notification,) = notify.notifications
     assert link in notification.personalisation["body"]
 
@@ -66,3 +66,17 @@ def test_a_notify_key_must_be_in_notifys_form_with_a_template_per_channel():
         load_config({"NOTIFY_API_KEY": "just-a-password", **templates})
     with pytest.raises(ConfigError, match="also set NOTIFY_LETTER_TEMPLATE_ID"):
         load_config({"NOTIFY_API_KEY": API_KEY, **templates, "NOTIFY_LETTER_TEMPLATE_ID": ""})
+
+
+def test_each_pass_of_the_sender_queues_the_reminders_due_then_sends_them(app, notify):
+    from datetime import timedelta
+
+    from webapp.storage.clock import utcnow
+
+    runner = app.test_cli_runner()
+    runner.invoke(args=["invite-link", str(case_id(app)), "reading-writing", "--send"])
+    # Three days on, at the same time of day; a minute later than the link was made.
+    later = (utcnow() + timedelta(days=3, minutes=1)).replace(hour=12).isoformat()
+    result = runner.invoke(args=["send-messages", "--once", "--now", later])
+    assert result.output.strip().endswith("Reminders 1, expiry warnings 0."), result.output
+    assert [n.personalisation["body"].count("/p/start/") for n in notify.notifications] == [1, 1]

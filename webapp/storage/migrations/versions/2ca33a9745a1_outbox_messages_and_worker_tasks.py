@@ -53,10 +53,12 @@ def upgrade():
     sa.Column('kind', sa.String(length=30), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('invitation_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('done_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], name=op.f('fk_worker_task_case_id_case_record'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_worker_task_message_id_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_worker_task_invitation_id_invitation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_worker_task'))
     )
     with op.batch_alter_table('worker_task', schema=None) as batch_op:
