@@ -104,6 +104,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
         "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
         "NOTIFY_LETTER_TEMPLATE_ID": os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", ""),
+        # The bearer token Notify sends with its callbacks (set the same in Notify).
+        "NOTIFY_CALLBACK_TOKEN": os.environ.get("NOTIFY_CALLBACK_TOKEN", ""),
         # The outbox: a temporary failure waits MESSAGE_RETRY_SECONDS, doubling each time,
         # up to MESSAGE_MAX_ATTEMPTS sends; a sender's claim on a message lasts
         # MESSAGE_CLAIM_SECONDS (then another sender checks with Notify and takes it over).

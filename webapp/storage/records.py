@@ -499,7 +499,10 @@ class Message(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     # When a sender may next take it: its retry time, or when a sender's claim runs out.
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    notify_id: Mapped[str | None] = mapped_column(String(64))
+    notify_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Notify's delivery receipt (its callback): delivered, or which failure, and when.
+    delivery_status: Mapped[str | None] = mapped_column(String(30))
+    delivered_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -82,6 +82,8 @@ EXPECTED = {
     "learning.card": ({"clinician", "admin"}, False),
     # The API takes tokens only (tested in test_api.py): no session opens it.
     "api.case_flags": ({"api"}, False),
+    # Notify's callbacks carry a bearer token, as the API's requests do: 401 for everyone else.
+    "notify.callback": ({"api"}, False),
     "api.case_plan": ({"api"}, False),
     "api.fhir_flag_search": ({"api"}, False),
     "api.fhir_questionnaire_response": ({"api"}, False),

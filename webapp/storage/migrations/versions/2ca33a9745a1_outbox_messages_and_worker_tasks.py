@@ -32,6 +32,8 @@ def upgrade():
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('notify_id', sa.String(length=64), nullable=True),
+    sa.Column('delivery_status', sa.String(length=30), nullable=True),
+    sa.Column('delivered_at', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -46,6 +48,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_message_case_id'), ['case_id'], unique=False)
         batch_op.create_index('ix_message_due', ['status', 'next_attempt_at', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_invitation_id'), ['invitation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_notify_id'), ['notify_id'], unique=False)
 
     op.create_table('worker_task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -74,6 +77,7 @@ def downgrade():
 
     op.drop_table('worker_task')
     with op.batch_alter_table('message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_message_notify_id'))
         batch_op.drop_index(batch_op.f('ix_message_invitation_id'))
         batch_op.drop_index('ix_message_due')
         batch_op.drop_index(batch_op.f('ix_message_case_id'))
