@@ -88,3 +88,13 @@ def app(database_uri, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def notify(app):
+    """A stand-in GOV.UK Notify on 127.0.0.1, and the app set up to send through it."""
+    from tests.notify_stand_in import NotifyServer
+
+    with NotifyServer() as stand_in:
+        app.config.update(stand_in.config())
+        yield stand_in

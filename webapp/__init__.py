@@ -82,6 +82,7 @@ def _register_rooms(app: Flask) -> None:
         dashboard,
         intake,
         learning,
+        notify,
         parent,
         review,
         site,
@@ -100,9 +101,11 @@ def _register_rooms(app: Flask) -> None:
         api.bp,
         learning.bp,
         safety_views.bp,
+        notify.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    csrf.exempt(notify.bp)  # Notify's callbacks carry a bearer token, not a form's CSRF token
     errors.register(app)
     headers.register(app)
     cli.register(app)

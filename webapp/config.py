@@ -95,6 +95,32 @@ def load_config(overrides: dict | None = None) -> dict:
         # hide_parameters keeps bound values (names, answers) out of logs and error messages.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": None,
+        # GOV.UK Notify (docs/deployment.md). Without a key, messages wait on the case page
+        # for the worker to copy or print, marked "not sent by the service".
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+        "NOTIFY_BASE_URL": os.environ.get(
+            "NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+        ),
+        "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
+        "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
+        "NOTIFY_LETTER_TEMPLATE_ID": os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", ""),
+        # The bearer token Notify sends with its callbacks (set the same in Notify).
+        "NOTIFY_CALLBACK_TOKEN": os.environ.get("NOTIFY_CALLBACK_TOKEN", ""),
+        # The outbox: a temporary failure waits MESSAGE_RETRY_SECONDS, doubling each time,
+        # up to MESSAGE_MAX_ATTEMPTS sends; a sender's claim on a message lasts
+        # MESSAGE_CLAIM_SECONDS (then another sender checks with Notify and takes it over).
+        "MESSAGE_RETRY_SECONDS": float(os.environ.get("MESSAGE_RETRY_SECONDS", "60")),
+        "MESSAGE_MAX_ATTEMPTS": int(os.environ.get("MESSAGE_MAX_ATTEMPTS", "6")),
+        "MESSAGE_CLAIM_SECONDS": float(os.environ.get("MESSAGE_CLAIM_SECONDS", "300")),
+        # Reminders for a link sent by the service and not finished: days after it was sent
+        # (at most REMINDER_MAX), never in the quiet hours (QUIET_HOURS, "20-8": 8 pm to 8 am
+        # in DISPLAY_TIMEZONE). The worker is warned EXPIRY_WARNING_DAYS before it expires.
+        "REMINDER_DAYS": [
+            float(day) for day in os.environ.get("REMINDER_DAYS", "3,7").split(",") if day.strip()
+        ],
+        "REMINDER_MAX": int(os.environ.get("REMINDER_MAX", "2")),
+        "QUIET_HOURS": [int(h) for h in os.environ.get("QUIET_HOURS", "20-8").split("-")],
+        "EXPIRY_WARNING_DAYS": float(os.environ.get("EXPIRY_WARNING_DAYS", "2")),
     }
     config.update(overrides or {})
     check_config(config)
@@ -107,6 +133,7 @@ def check_config(config: dict) -> None:
         raise ConfigError("Set SAFETY_ALERT_ESCALATE_HOURS to a number of hours above 0.")
     if not config["SAFETY_ALERT_PARENT_MESSAGE"].strip():
         raise ConfigError("SAFETY_ALERT_PARENT_MESSAGE is empty: give parents some words.")
+    check_notify(config)
     if config["APP_ENV"] != "production":
         return
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET:
@@ -130,3 +157,30 @@ def check_crisis_lines(lines) -> None:
             raise ConfigError(
                 f"CRISIS_LINES: dial {line['dial']!r} must be digits only (a leading + allowed)"
             )
+
+
+NOTIFY_KEY = re.compile(r".+-[0-9a-f-]{36}-[0-9a-f-]{36}", re.I)
+
+
+def check_notify(config: dict) -> None:
+    """A Notify key in its usual form ({name}-{service id}-{secret}), with a template for each
+    kind of message it will send."""
+    key = config["NOTIFY_API_KEY"]
+    if not key:
+        return
+    if not NOTIFY_KEY.fullmatch(key):
+        raise ConfigError(
+            "NOTIFY_API_KEY is not a Notify API key: copy the whole key from Notify "
+            "(name-serviceid-secret)."
+        )
+    missing = [
+        name
+        for name in (
+            "NOTIFY_SMS_TEMPLATE_ID",
+            "NOTIFY_EMAIL_TEMPLATE_ID",
+            "NOTIFY_LETTER_TEMPLATE_ID",
+        )
+        if not config[name]
+    ]
+    if missing:
+        raise ConfigError(f"With NOTIFY_API_KEY set, also set {', '.join(missing)}.")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
+from flask import current_app
 from sqlalchemy import select
 
 from webapp.extensions import db
@@ -22,6 +24,13 @@ def create_api_token(name: str, team: Team) -> str:
     db.session.add(ApiToken(name=name, token_hash=token_hash(token), team=team))
     db.session.commit()
     return token
+
+
+def callback_token_valid(token: str) -> bool:
+    """Whether a callback carries NOTIFY_CALLBACK_TOKEN (compared in constant time); with no
+    token set, no callback is accepted."""
+    expected = current_app.config.get("NOTIFY_CALLBACK_TOKEN") or ""
+    return bool(expected) and hmac.compare_digest(token.encode(), expected.encode())
 
 
 def find_api_token(token: str) -> ApiToken | None:

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from webapp.access.security import MIN_PASSWORD_LENGTH, hash_password
+from webapp.cli.messages import send_messages_command
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.storage.database import init_database
@@ -178,9 +179,15 @@ def demo_data_command(print_logins: bool, cases: int, outcomes: bool):
 @with_appcontext
 @click.argument("case_id", type=int)
 @click.argument("questionnaire_ids", nargs=-1, required=True)
-def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...]):
+@click.option(
+    "--send",
+    is_flag=True,
+    help="Also send it to the parent (their preferred way) through the outbox.",
+)
+def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...], send: bool):
     """Print a fresh private link for a parent (for workers without email, and tests)."""
-    from webapp.services.invitations import create_invitation, invitation_link
+    from webapp.services.errors import WorkflowError
+    from webapp.services.invitations import create_invitation, invitation_link, send_link
 
     case = db.session.get(Case, case_id)
     if case is None:
@@ -190,9 +197,17 @@ def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...]):
         chosen = [library.get(qid) for qid in questionnaire_ids]
     except KeyError as exc:
         raise click.ClickException(f"There is no questionnaire {exc}.") from None
-    _invitation, token = create_invitation(case, chosen, None)
     with current_app.test_request_context():
+        try:
+            if send:
+                _invitation, token, message = send_link(case, chosen, None)
+            else:
+                _invitation, token = create_invitation(case, chosen, None)
+        except WorkflowError as error:
+            raise click.ClickException(str(error)) from None
         click.echo(invitation_link(token))
+    if send:
+        click.echo(f"Message {message.reference} by {message.channel}: {message.status}.")
 
 
 @click.command("purge")
@@ -460,6 +475,7 @@ COMMANDS = (
     escalate_safety_alerts_command,
     set_team_command,
     create_user_command,
+    send_messages_command,
 )
 
 

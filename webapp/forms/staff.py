@@ -197,6 +197,8 @@ class InviteForm(FlaskForm):
         validators=[InputRequired("Select at least one questionnaire")],
     )
     submit = SubmitField("Make the private link", widget=GovSubmitInput())
+    # The same link, put in the outbox for the parent (by Notify, or to copy when it is off).
+    send = SubmitField("Send it to the parent", widget=GovSubmitInput())
 
 
 class ConfirmForm(FlaskForm):

@@ -15,16 +15,56 @@ from webapp.access.tokens import token_hash
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.services.errors import WorkflowError
+from webapp.services.messages import queue_link
 from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing
 from webapp.storage.locking import locked
-from webapp.storage.records import Case, Invitation, Response, User, utcnow
-from webapp.storage.states import ResponseMode, ResponseStatus
+from webapp.storage.records import Case, Invitation, Message, Response, User, utcnow
+from webapp.storage.states import InvitationState, MessageKind, ResponseMode, ResponseStatus
 
 TOKEN_BYTES = 32  # 256 bits
 
 
 def create_invitation(
+    case: Case, questionnaires: list[Questionnaire], user: User | None
+) -> tuple[Invitation, str]:
+    invitation, token = _new_invitation(case, questionnaires, user)
+    db.session.commit()
+    return invitation, token
+
+
+def send_link(
+    case: Case, questionnaires: list[Questionnaire], user: User | None
+) -> tuple[Invitation, str, Message]:
+    """Make a private link and put it in the outbox for the parent, in one transaction: the
+    link is never made without its message, nor the message without its link."""
+    invitation, token = _new_invitation(case, questionnaires, user)
+    message = queue_link(invitation, invitation_link(token), user, MessageKind.LINK)
+    db.session.commit()
+    return invitation, token, message
+
+
+def resend_link(invitation: Invitation, user: User | None) -> tuple[str, Message]:
+    """Send the parent their link again. Only a hash of the old token is kept, so the link is
+    made anew: the old one stops working, and answers saved so far stay with the link."""
+    if invitation.state(utcnow()) != InvitationState.OPEN:
+        raise WorkflowError("This link is closed or expired. Make a new link instead.")
+    token, message = renew_and_queue(invitation, user, MessageKind.RESEND)
+    record_event("invitation.resent", case_id=invitation.case_id)
+    db.session.commit()
+    return token, message
+
+
+def renew_and_queue(invitation: Invitation, user: User | None, kind: str) -> tuple[str, Message]:
+    """Make the link anew and queue it (the caller commits). The old token stops working only
+    once the message is queued: a parent we cannot reach keeps the link they have."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    message = queue_link(invitation, invitation_link(token), user, kind)
+    invitation.token_hash = token_hash(token)
+    return token, message
+
+
+def _new_invitation(
     case: Case, questionnaires: list[Questionnaire], user: User | None
 ) -> tuple[Invitation, str]:
     if not questionnaires:
@@ -46,7 +86,6 @@ def create_invitation(
     record_event(
         "invitation.created", case_id=case.id, detail=", ".join(invitation.questionnaire_keys)
     )
-    db.session.commit()
     return invitation, token
 
 

@@ -8,13 +8,15 @@ from datetime import datetime
 from screening import (
     builtin_content,
 )
+from webapp.services.delivery import DELIVERED
+from webapp.services.messages import case_messages
 from webapp.services.questions import questionnaire_for
 from webapp.services.safety import describe
 from webapp.storage.records import (
     Case,
     utcnow,
 )
-from webapp.storage.states import AlertSource
+from webapp.storage.states import AlertSource, MessageStatus
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,27 @@ def timeline(case: Case) -> list[TimelineEntry]:
         )
     for alert in case.safety_alerts:
         entries.extend(safety_timeline(alert))
+    for message in case_messages(case):
+        entries.extend(message_timeline(message))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+CHANNEL_NAMES = {"sms": "Text message", "email": "Email", "letter": "Letter"}
+
+
+def message_timeline(message) -> list[TimelineEntry]:
+    """A message to the parent: sent (or failed) and what Notify's receipt said."""
+    what = f"{CHANNEL_NAMES[message.channel]} ({message.kind.replace('_', ' ')})"
+    entries = []
+    if message.sent_at:
+        entries.append(TimelineEntry(message.sent_at, "message", f"{what} sent"))
+    elif message.status == MessageStatus.FAILED:
+        entries.append(TimelineEntry(message.created_at, "message", f"{what} could not be sent"))
+    if message.delivered_at and message.delivery_status:
+        status = message.delivery_status
+        text = f"{what} delivered" if status == DELIVERED else f"{what} failed: {status}"
+        entries.append(TimelineEntry(message.delivered_at, "message", text))
+    return entries
 
 
 def safety_timeline(alert) -> list[TimelineEntry]:

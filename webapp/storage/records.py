@@ -21,7 +21,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
 from webapp.storage.clock import utcnow
-from webapp.storage.states import InvitationState, PlanStatus, ReviewState, ScorecardStatus
+from webapp.storage.states import (
+    InvitationState,
+    MessageStatus,
+    PlanStatus,
+    ReviewState,
+    ScorecardStatus,
+)
 
 
 def new_session_token() -> str:
@@ -466,3 +472,64 @@ class AuditEvent(db.Model):
     case_id: Mapped[int | None] = mapped_column(index=True)
     outcome: Mapped[str] = mapped_column(String(20), default="ok")
     detail: Mapped[str | None] = mapped_column(Text)
+
+
+class Message(db.Model):
+    """One message in the outbox: written in the same transaction as what caused it, sent
+    later by `flask send-messages`. ``reference`` goes to Notify with the send, so a sender
+    that cannot tell whether a send arrived asks Notify by it before sending again."""
+
+    __tablename__ = "message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    # A link's messages hold the link: they are deleted with it under the retention rules.
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(10))
+    # Only what the send needs: the number, address or postal address, and our words.
+    recipient: Mapped[str] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default=MessageStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    # When a sender may next take it: its retry time, or when a sender's claim runs out.
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    notify_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Notify's delivery receipt (its callback): delivered, or which failure, and when.
+    delivery_status: Mapped[str | None] = mapped_column(String(30))
+    delivered_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+
+    case: Mapped[Case] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    # The senders' query: what is due, in order.
+    __table_args__ = (Index("ix_message_due", "status", "next_attempt_at", "id"),)
+
+
+class WorkerTask(db.Model):
+    """Something a worker has to do by hand, such as a message Notify refused."""
+
+    __tablename__ = "worker_task"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(30))
+    text: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    done_at: Mapped[datetime | None] = mapped_column()
+
+    case: Mapped[Case] = relationship()

@@ -79,3 +79,43 @@ class AlertSource(StrEnum):
 
     PARENT_LINK = "parent_link"
     WORKER_SCREENING = "worker_screening"
+
+
+class Channel(StrEnum):
+    """How a message travels: GOV.UK Notify's three kinds."""
+
+    SMS = "sms"
+    EMAIL = "email"
+    LETTER = "letter"
+
+
+class MessageKind(StrEnum):
+    """What a message is for: each has its words in services/message_words.yaml."""
+
+    LINK = "link"
+    RESEND = "resend"
+    REMINDER = "reminder"
+    # To the worker, not the parent: their link closes unfinished soon.
+    EXPIRY_WARNING = "expiry_warning"
+
+
+class MessageStatus(StrEnum):
+    """Where a message in the outbox stands.
+
+    queued: waiting for a sender (or for its retry time); sending: a sender has claimed it (if
+    that sender died, another takes it over once the claim runs out and first asks Notify
+    whether it arrived); sent: Notify accepted it; failed: Notify refused it for good (the
+    worker has a task); held: a letter waiting for the worker's phone call (the plan says
+    phone first); to_copy: Notify is not set up, so the worker copies or prints it."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    HELD = "held"
+    TO_COPY = "to_copy"
+
+
+class TaskKind(StrEnum):
+    MESSAGE_FAILED = "message_failed"
+    LINK_EXPIRING = "link_expiring"

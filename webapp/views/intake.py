@@ -42,7 +42,14 @@ from webapp.services.cases import (
     team_cases,
 )
 from webapp.services.errors import WorkflowError
-from webapp.services.invitations import create_invitation, invitation_link, revoke_invitation
+from webapp.services.invitations import (
+    create_invitation,
+    invitation_link,
+    resend_link,
+    revoke_invitation,
+    send_link,
+)
+from webapp.services.messages import case_messages, link_words, release_held_letters
 from webapp.services.plans import (
     add_adjustment,
     agree_plan,
@@ -64,15 +71,24 @@ from webapp.services.questions import (
 )
 from webapp.services.results import explanations, latest_results
 from webapp.services.scoring import submit_response
+from webapp.services.tasks import open_tasks
 from webapp.services.timeline import timeline
 from webapp.storage.clock import utcnow
 
 if TYPE_CHECKING:
     from webapp.storage.records import Case, Response
-from webapp.storage.states import ResponseStatus
+from webapp.storage.states import MessageStatus, ResponseStatus
 from webapp.web.documents import render_pdf
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
+# What the worker reads after "Send it to the parent", by where the message now stands.
+MESSAGE_QUEUED = {
+    MessageStatus.QUEUED: "The link is on its way to the parent.",
+    MessageStatus.HELD: "The letter waits until you record your phone call to the parent.",
+    MessageStatus.TO_COPY: (
+        "The service cannot send messages yet. Copy or print the message below for the parent."
+    ),
+}
 intake_only = role_required("intake")
 
 
@@ -173,6 +189,8 @@ def case(case_id: int):
         results=latest_results(case),
         now=utcnow(),
         form=ConfirmForm(),
+        messages=case_messages(case),
+        tasks=open_tasks(case),
     )
 
 
@@ -367,11 +385,53 @@ def invite(case_id: int):
         ]
     if form.validate_on_submit():
         chosen = [available[qid] for qid in form.questionnaires.data]
-        _invitation, token = create_invitation(case, chosen, current_user)
-        return render_template(
-            "intake/invitation_link.html", case=case, link=invitation_link(token)
-        )
+        if form.send.data:
+            try:
+                _invitation, _token, message = send_link(case, chosen, current_user)
+            except WorkflowError as exc:
+                form.questionnaires.errors = [str(exc)]
+            else:
+                flash(MESSAGE_QUEUED[message.status])
+                return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
+        else:
+            invitation, token = create_invitation(case, chosen, current_user)
+            link = invitation_link(token)
+            return render_template(
+                "intake/invitation_link.html",
+                case=case,
+                link=link,
+                words=link_words(invitation, link, current_user),
+            )
     return render_template("intake/invite.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@intake_only
+def resend(case_id: int, invitation_id: int):
+    """Send the parent a fresh copy of their link (the old one stops working)."""
+    case = case_for_team(case_id)
+    invitation = invitation_of_case(case, invitation_id)
+    if invitation is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            _token, message = resend_link(invitation, current_user)
+        except WorkflowError as exc:
+            flash(str(exc))
+        else:
+            flash(MESSAGE_QUEUED[message.status])
+    return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
+
+
+@bp.route("/<int:case_id>/messages/phoned", methods=["POST"])
+@intake_only
+def phoned(case_id: int):
+    """The worker has phoned the parent, as the plan asks before any letter."""
+    case = case_for_team(case_id)
+    if ConfirmForm().validate_on_submit():
+        released = release_held_letters(case)
+        flash(f"Call recorded. {released} letter(s) will now be sent.")
+    return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
 
 
 @bp.route("/<int:case_id>/invitations/<int:invitation_id>/revoke", methods=["POST"])

@@ -52,6 +52,8 @@ EXPECTED = {
     "intake.invite": ({"intake"}, True),
     "intake.plan_pdf": ({"intake"}, True),
     "intake.revoke": ({"intake"}, True),
+    "intake.phoned": ({"intake"}, True),
+    "intake.resend": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
@@ -80,6 +82,8 @@ EXPECTED = {
     "learning.card": ({"clinician", "admin"}, False),
     # The API takes tokens only (tested in test_api.py): no session opens it.
     "api.case_flags": ({"api"}, False),
+    # Notify's callbacks carry a bearer token, as the API's requests do: 401 for everyone else.
+    "notify.callback": ({"api"}, False),
     "api.case_plan": ({"api"}, False),
     "api.fhir_flag_search": ({"api"}, False),
     "api.fhir_reasonable_adjustment_flag": ({"api"}, False),

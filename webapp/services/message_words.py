@@ -1,0 +1,38 @@
+"""The words of each message, from message_words.yaml: filled in with the worker's name, team
+and phone, the link and its deadline, and signed. Nothing else about the parent goes in."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+WORDS_FILE = Path(__file__).with_name("message_words.yaml")
+FIELDS = frozenset({"worker_name", "team_name", "team_phone", "link", "deadline", "service_name"})
+
+
+@dataclass(frozen=True)
+class Words:
+    subject: str
+    body: str
+
+
+@cache
+def message_words() -> dict:
+    with WORDS_FILE.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def fields_of(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def compose(kind: str, channel: str, fields: dict[str, str]) -> Words:
+    """The subject and signed body of one kind of message on one channel."""
+    words = message_words()
+    entry = words["messages"][kind]
+    body = entry[channel] + ("\n" + words["signature"] if entry.get("signed", True) else "")
+    return Words(subject=entry["subject"].format(**fields), body=body.format(**fields))
