@@ -25,6 +25,13 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: str) -> int:
+    value = os.environ.get(name, default).strip()
+    if not value.isdecimal():
+        raise ConfigError(f"Set {name} to a whole number of 0 or more, not {value!r}.")
+    return int(value)
+
+
 def load_config(overrides: dict | None = None) -> dict:
     env = os.environ.get("APP_ENV", "development")
     production = env == "production"
@@ -95,6 +102,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # hide_parameters keeps bound values (names, answers) out of logs and error messages.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": None,
+        # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (nginx
+        # on the same host: 1). 0 trusts none, so nobody can claim another address or scheme.
+        "TRUSTED_PROXY_HOPS": _whole_number("TRUSTED_PROXY_HOPS", "0"),
     }
     config.update(overrides or {})
     check_config(config)
@@ -102,6 +112,9 @@ def load_config(overrides: dict | None = None) -> dict:
 
 
 def check_config(config: dict) -> None:
+    hops = config["TRUSTED_PROXY_HOPS"]
+    if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+        raise ConfigError("Set TRUSTED_PROXY_HOPS to a whole number of 0 or more.")
     check_crisis_lines(config["CRISIS_LINES"])
     if config["SAFETY_ALERT_ESCALATE_HOURS"] <= 0:
         raise ConfigError("Set SAFETY_ALERT_ESCALATE_HOURS to a number of hours above 0.")
