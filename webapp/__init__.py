@@ -100,7 +100,7 @@ def _register_rooms(app: Flask) -> None:
         site,
     )
     from webapp.views import safety as safety_views
-    from webapp.web import errors, headers, safety_banner
+    from webapp.web import bounds, errors, headers, safety_banner
 
     blueprints = (
         auth.bp,
@@ -114,6 +114,7 @@ def _register_rooms(app: Flask) -> None:
         learning.bp,
         safety_views.bp,
     )
+    bounds.register(app)  # before the blueprints: their routes use its converter
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     errors.register(app)

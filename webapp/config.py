@@ -105,6 +105,13 @@ def load_config(overrides: dict | None = None) -> dict:
         # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (nginx
         # on the same host: 1). 0 trusts none, so nobody can claim another address or scheme.
         "TRUSTED_PROXY_HOPS": _whole_number("TRUSTED_PROXY_HOPS", "0"),
+        # The largest request body (bytes): bigger ones get 413 before anything reads them. Our
+        # forms and autosaves are a few kilobytes; a questionnaire is imported from the command
+        # line, not posted.
+        "MAX_CONTENT_LENGTH": _whole_number("MAX_CONTENT_LENGTH", str(1024 * 1024)),
+        # A form's fields held in memory (bytes, all of them together) and how many fields.
+        "MAX_FORM_MEMORY_SIZE": _whole_number("MAX_FORM_MEMORY_SIZE", str(256 * 1024)),
+        "MAX_FORM_PARTS": _whole_number("MAX_FORM_PARTS", "500"),
     }
     config.update(overrides or {})
     check_config(config)

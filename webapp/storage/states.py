@@ -79,3 +79,9 @@ class AlertSource(StrEnum):
 
     PARENT_LINK = "parent_link"
     WORKER_SCREENING = "worker_screening"
+
+
+# The largest id a record can have: ids are 32-bit on PostgreSQL (Integer). A bigger number in
+# an address or a search cannot name a record, so it is answered as not found, never sent to
+# the database (which would fail).
+MAX_ID = 2**31 - 1
