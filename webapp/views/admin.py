@@ -19,7 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from webapp.access.accounts import all_users, switch_access, user_by_id
+from webapp.access.accounts import all_users, locked_anywhere, switch_access, unlock, user_by_id
 from webapp.access.audit import record_event
 from webapp.access.security import role_required
 from webapp.forms.staff import ConfirmForm, choices
@@ -137,10 +137,25 @@ def set_access(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required("admin")
+def unlock_user(user_id: int):
+    """Let a locked-out account try to sign in again at once, from everywhere (audited)."""
+    user = user_by_id(user_id)
+    if user is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        unlock(user)
+        flash(f"{user.name} can try to sign in again.")
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/users")
 @role_required("admin")
 def users():
-    return render_template("admin/users.html", users=all_users())
+    accounts = all_users()
+    locked = {user.id for user in accounts if locked_anywhere(user)}
+    return render_template("admin/users.html", users=accounts, locked=locked)
 
 
 def _events(form: AuditFilterForm, limit: int | None = None):
