@@ -8,7 +8,6 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
-
 from sqlalchemy import func, select
 
 from webapp.access.audit import record_event
