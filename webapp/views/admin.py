@@ -19,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
+from models.safe_csv import safe_row
 from webapp.access.accounts import all_users, locked_anywhere, switch_access, unlock, user_by_id
 from webapp.access.audit import record_event
 from webapp.access.security import role_required
@@ -197,15 +198,17 @@ def audit_csv():
     writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
     for event, email in _events(form):
         writer.writerow(
-            [
-                event.at.isoformat(timespec="seconds"),
-                email or "",
-                event.role or "",
-                event.action,
-                f"C{event.case_id:06d}" if event.case_id else "",
-                event.outcome,
-                event.detail or "",
-            ]
+            safe_row(
+                [
+                    event.at.isoformat(timespec="seconds"),
+                    email or "",
+                    event.role or "",
+                    event.action,
+                    f"C{event.case_id:06d}" if event.case_id else "",
+                    event.outcome,
+                    event.detail or "",
+                ]
+            )
         )
     record_event("audit.exported", detail=request.query_string.decode()[:200], commit=True)
     return Response(
