@@ -7,9 +7,10 @@ as written and shows it as text."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,6 +29,8 @@ def safe_row(row: Iterable[Any]) -> list[Any]:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with every text cell (and the column names) made safe."""
+    import pandas as pd  # here, not at the top: the web app starts without pandas
+
     safe = frame.rename(columns=safe_cell)
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]):
