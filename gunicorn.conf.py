@@ -21,6 +21,9 @@ max_requests = 5000
 max_requests_jitter = 500
 # Each worker builds its own app after the fork: no database connection crosses a fork.
 preload_app = False
+# Trust no X-Forwarded-* header here: the app's TRUSTED_PROXY_HOPS (werkzeug's ProxyFix) is the
+# one place that says which proxies to believe, for the scheme and the client's address alike.
+forwarded_allow_ips = ""
 # Access log: method, path WITHOUT the query string (%(U)s), status, size and time in ms.
 # No query strings, cookies or referrers, so nothing personal reaches the log.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

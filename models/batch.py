@@ -27,6 +27,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from models.byte_sums import Operation, byte_sums, whole_number_scale
+from models.safe_csv import safe_frame
 from models.scorecard import Scorecard
 from questionnaires import SKIP, Library, builtin_library
 
@@ -363,12 +364,12 @@ def score_csv(
             kept = chunk[[c for c in chunk.columns if c in keep]]
             frame = pd.concat([kept, result], axis=1)
             frame.insert(0, "row", np.arange(rows + 1, rows + 1 + len(chunk)))
-            frame.to_csv(out, header=first, index=False)
+            safe_frame(frame).to_csv(out, header=first, index=False)
             first = False
             rows += len(chunk)
     if first:  # empty input: still write a header
         empty = np.zeros((0, len(plan.columns)), plan.code_dtype)
-        plan.frame(empty, []).to_csv(out_path, index=False)
+        safe_frame(plan.frame(empty, [])).to_csv(out_path, index=False)
     return BatchSummary(
         rows=rows,
         rows_with_problems=len({p.row for p in problems}),

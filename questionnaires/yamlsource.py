@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from questionnaires.nesting import TOO_DEEP, too_deep
+
 
 class LineDict(dict):
     """A dict that remembers the (1-based) line where it, and each of its keys, started."""
@@ -54,8 +56,15 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 
 def read_yaml(text: str) -> Any:
-    """Parse YAML text; mappings come back as LineDict. Raises yaml.YAMLError with a mark."""
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506 - a SafeLoader subclass
+    """Parse YAML text; mappings come back as LineDict. Raises yaml.YAMLError with a mark, or
+    without one for a document nested too deeply (the parser itself recurses)."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506 - a SafeLoader subclass
+    except RecursionError:
+        raise yaml.YAMLError(TOO_DEEP) from None
+    if too_deep(data):
+        raise yaml.YAMLError(TOO_DEEP)
+    return data
 
 
 def read_yaml_file(path: Path) -> Any:

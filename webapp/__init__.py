@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import INSTANCE_DIR, load_config
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
@@ -26,10 +27,22 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.update(load_config(overrides))
+    _trust_proxies(app)
     _set_up_templates(app)
     _init_extensions(app)
     _register_rooms(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS proxies, take the client's address, scheme, host and port from
+    their X-Forwarded-* headers, so rate limits and the audit see the real client. With 0 (the
+    default) these headers are ignored: a client could write anything in them."""
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
+        )
 
 
 def _set_up_templates(app: Flask) -> None:
@@ -88,7 +101,7 @@ def _register_rooms(app: Flask) -> None:
         site,
     )
     from webapp.views import safety as safety_views
-    from webapp.web import errors, headers, safety_banner
+    from webapp.web import bounds, errors, headers, safety_banner
 
     blueprints = (
         auth.bp,
@@ -103,6 +116,7 @@ def _register_rooms(app: Flask) -> None:
         safety_views.bp,
         notify.bp,
     )
+    bounds.register(app)  # before the blueprints: their routes use its converter
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     csrf.exempt(notify.bp)  # Notify's callbacks carry a bearer token, not a form's CSRF token

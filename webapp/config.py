@@ -25,6 +25,13 @@ def _flag(name: str, default: bool) -> bool:
     return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: str) -> int:
+    value = os.environ.get(name, default).strip()
+    if not value.isdecimal():
+        raise ConfigError(f"Set {name} to a whole number of 0 or more, not {value!r}.")
+    return int(value)
+
+
 def load_config(overrides: dict | None = None) -> dict:
     env = os.environ.get("APP_ENV", "development")
     production = env == "production"
@@ -121,6 +128,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMINDER_MAX": int(os.environ.get("REMINDER_MAX", "2")),
         "QUIET_HOURS": [int(h) for h in os.environ.get("QUIET_HOURS", "20-8").split("-")],
         "EXPIRY_WARNING_DAYS": float(os.environ.get("EXPIRY_WARNING_DAYS", "2")),
+        # How many proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto (nginx
+        # on the same host: 1). 0 trusts none, so nobody can claim another address or scheme.
+        "TRUSTED_PROXY_HOPS": _whole_number("TRUSTED_PROXY_HOPS", "0"),
+        # The largest request body (bytes): bigger ones get 413 before anything reads them. Our
+        # forms and autosaves are a few kilobytes; a questionnaire is imported from the command
+        # line, not posted.
+        "MAX_CONTENT_LENGTH": _whole_number("MAX_CONTENT_LENGTH", str(1024 * 1024)),
+        # A form's fields held in memory (bytes, all of them together) and how many fields.
+        "MAX_FORM_MEMORY_SIZE": _whole_number("MAX_FORM_MEMORY_SIZE", str(256 * 1024)),
+        "MAX_FORM_PARTS": _whole_number("MAX_FORM_PARTS", "500"),
     }
     config.update(overrides or {})
     check_config(config)
@@ -128,6 +145,9 @@ def load_config(overrides: dict | None = None) -> dict:
 
 
 def check_config(config: dict) -> None:
+    hops = config["TRUSTED_PROXY_HOPS"]
+    if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
+        raise ConfigError("Set TRUSTED_PROXY_HOPS to a whole number of 0 or more.")
     check_crisis_lines(config["CRISIS_LINES"])
     if config["SAFETY_ALERT_ESCALATE_HOURS"] <= 0:
         raise ConfigError("Set SAFETY_ALERT_ESCALATE_HOURS to a number of hours above 0.")

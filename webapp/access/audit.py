@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from flask_login import current_user
 
 from webapp.extensions import db
@@ -28,6 +29,7 @@ def record_event(
             case_id=case_id,
             outcome=outcome,
             detail=detail,
+            client_address=request.remote_addr if has_request_context() else None,
         )
     )
     if commit or outcome != "ok":

@@ -10,10 +10,11 @@ from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.safety import alerts_first
 from webapp.storage.records import Case, Invitation, Response, User
-from webapp.storage.states import ReviewState
+from webapp.storage.states import MAX_ID, ReviewState
 
 # A reference exactly as the service writes it (Case.reference): C and six to nine digits.
 REFERENCE = re.compile(r"^C(\d{6,9})$")
+DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def case_number(reference: str | None, *, strict: bool = False) -> int | None:
@@ -23,7 +24,10 @@ def case_number(reference: str | None, *, strict: bool = False) -> int | None:
         match = REFERENCE.match(reference or "")
         return int(match.group(1)) if match else None
     digits = (reference or "").strip().upper().removeprefix("C")
-    return int(digits) if digits.isdigit() else None
+    # ASCII digits only ("²" is a digit to str.isdigit, not to int), and no more than an id holds.
+    if not DIGITS.fullmatch(digits) or int(digits) > MAX_ID:
+        return None
+    return int(digits)
 
 
 def case_by_id(case_id: int | None) -> Case | None:

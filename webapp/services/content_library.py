@@ -125,16 +125,16 @@ def import_fhir(
     in our format, with a scorecard when its answers carry scores. ``value_set_paths`` are
     ValueSet (or Bundle of ValueSets) files for ``answerValueSet`` URLs. Returns the
     questionnaire and the importer's notes."""
-    import json
     import tempfile
 
     import yaml
 
     from questionnaires.fhir import import_questionnaire
+    from questionnaires.nesting import load_json
 
     def read(path: Path):
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return load_json(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise QuestionnaireError([Problem(str(path), f"not readable JSON ({exc})")]) from None
 

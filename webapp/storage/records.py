@@ -472,6 +472,8 @@ class AuditEvent(db.Model):
     case_id: Mapped[int | None] = mapped_column(index=True)
     outcome: Mapped[str] = mapped_column(String(20), default="ok")
     detail: Mapped[str | None] = mapped_column(Text)
+    # The client's address as the app sees it (behind TRUSTED_PROXY_HOPS proxies, the real one).
+    client_address: Mapped[str | None] = mapped_column(String(45))
 
 
 class Message(db.Model):

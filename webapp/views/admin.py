@@ -19,7 +19,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
-from webapp.access.accounts import all_users, switch_access, user_by_id
+from models.safe_csv import safe_row
+from webapp.access.accounts import all_users, locked_anywhere, switch_access, unlock, user_by_id
 from webapp.access.audit import record_event
 from webapp.access.security import role_required
 from webapp.forms.staff import ConfirmForm, choices
@@ -137,10 +138,25 @@ def set_access(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@role_required("admin")
+def unlock_user(user_id: int):
+    """Let a locked-out account try to sign in again at once, from everywhere (audited)."""
+    user = user_by_id(user_id)
+    if user is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        unlock(user)
+        flash(f"{user.name} can try to sign in again.")
+    return redirect(url_for("admin.users"))
+
+
 @bp.route("/users")
 @role_required("admin")
 def users():
-    return render_template("admin/users.html", users=all_users())
+    accounts = all_users()
+    locked = {user.id for user in accounts if locked_anywhere(user)}
+    return render_template("admin/users.html", users=accounts, locked=locked)
 
 
 def _events(form: AuditFilterForm, limit: int | None = None):
@@ -182,15 +198,17 @@ def audit_csv():
     writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
     for event, email in _events(form):
         writer.writerow(
-            [
-                event.at.isoformat(timespec="seconds"),
-                email or "",
-                event.role or "",
-                event.action,
-                f"C{event.case_id:06d}" if event.case_id else "",
-                event.outcome,
-                event.detail or "",
-            ]
+            safe_row(
+                [
+                    event.at.isoformat(timespec="seconds"),
+                    email or "",
+                    event.role or "",
+                    event.action,
+                    f"C{event.case_id:06d}" if event.case_id else "",
+                    event.outcome,
+                    event.detail or "",
+                ]
+            )
         )
     record_event("audit.exported", detail=request.query_string.decode()[:200], commit=True)
     return Response(

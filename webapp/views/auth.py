@@ -45,8 +45,8 @@ def sign_in():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = accounts.user_by_email(email)
-        if accounts.locked_out(user):
-            record_event("auth.locked_out", outcome="denied", user_id=user.id)
+        if accounts.locked_out(email, request.remote_addr):
+            record_event("auth.locked_out", outcome="denied", user_id=user.id if user else None)
             form.email.errors = ["Too many tries. Wait 15 minutes, then try again"]
         elif check_password(user, form.password.data) and user.active:
             two_factor.begin(user)
@@ -55,7 +55,7 @@ def sign_in():
                 return redirect(url_for("auth.enter_code"))
             return redirect(url_for("auth.set_up_code"))
         else:
-            record_event("auth.sign_in_failed", outcome="denied", user_id=user.id if user else None)
+            accounts.record_failure("auth.sign_in_failed", email, user)
             form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
     return render_template("auth/sign_in.html", form=form)
 
@@ -69,7 +69,7 @@ def enter_code():
         return redirect(url_for("auth.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
-        if accounts.locked_out(user):
+        if accounts.locked_out(user.email.lower(), request.remote_addr):
             record_event("auth.locked_out", outcome="denied", user_id=user.id)
             form.code.errors = ["Too many tries. Wait 15 minutes, then try again"]
         else:
@@ -78,7 +78,7 @@ def enter_code():
                 start_session(user)
                 record_event("auth.signed_in", detail=method, commit=True)
                 return redirect(url_for("pages.index"))
-            record_event("auth.code_failed", outcome="denied", user_id=user.id)
+            accounts.record_failure("auth.code_failed", user.email.lower(), user)
             form.code.errors = ["The code is not right. Check your app and try again"]
     return render_template("auth/code.html", form=form)
 
@@ -102,7 +102,7 @@ def set_up_code():
             start_session(user)
             record_event("auth.second_factor_set_up", commit=True)
             return render_template("auth/recovery_codes.html", codes=codes)
-        record_event("auth.code_failed", outcome="denied", user_id=user.id)
+        accounts.record_failure("auth.code_failed", user.email.lower(), user)
         form.code.errors = ["The code is not right. Check your app and try again"]
     secret = two_factor.new_secret()
     return render_template(

@@ -13,6 +13,7 @@ from wtforms import DateField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from models.safe_csv import safe_frame
 from webapp.access.security import role_required
 from webapp.services.statistics import Figures, Filters, all_teams, figures_frame, service_figures
 from webapp.storage.clock import utcnow
@@ -95,7 +96,7 @@ def csv():
     form, filters = _filters()
     if filters is None:
         return render_template("dashboard.html", form=form, figures=None, query=""), 400
-    data = figures_frame(cached_figures(filters)[0]).to_csv(index=False)
+    data = safe_frame(figures_frame(cached_figures(filters)[0])).to_csv(index=False)
     return Response(
         data,
         mimetype="text/csv",

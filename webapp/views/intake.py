@@ -23,6 +23,7 @@ from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
 from webapp.forms.answer import answer_form
+from webapp.forms.numbers import page_number
 from webapp.forms.staff import (
     AddAdjustmentForm,
     CaseForm,
@@ -134,7 +135,7 @@ def cases():
     form.search.data = search
     status = request.args.get("status", "")
     flag = request.args.get("flag", "")
-    page = max(1, request.args.get("page", 1, type=int))
+    page = request.args.get("page", 1, type=page_number)
     rows, total = team_cases(
         current_user.team_id,
         status=status,

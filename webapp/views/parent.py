@@ -36,6 +36,7 @@ from webapp.access.audit import record_event
 from webapp.access.security import public
 from webapp.extensions import limiter
 from webapp.forms.answer import answer_form, describe
+from webapp.forms.numbers import json_body
 from webapp.forms.staff import choices
 from webapp.services.content_library import service_scorecards
 from webapp.services.errors import WorkflowError
@@ -338,7 +339,7 @@ def save(invitation: Invitation):
     """Autosave from the page script: {"questionnaire", "item", "value", "seq"}."""
     if not request.is_json:
         return jsonify(error="Send JSON (Content-Type: application/json)."), 415
-    body = request.get_json(silent=True)
+    body = json_body(request.get_data())
     if not isinstance(body, dict):
         return jsonify(error="The body is not a JSON object."), 400
     questionnaire = next(

@@ -8,6 +8,7 @@ from flask_login import current_user
 from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
+from webapp.forms.numbers import page_number
 from webapp.forms.staff import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
 from webapp.services.errors import WorkflowError
 from webapp.services.questions import questionnaire_for
@@ -25,7 +26,7 @@ clinician_only = role_required("clinician")
 @bp.route("")
 @clinician_only
 def queue():
-    page = max(1, request.args.get("page", 1, type=int))
+    page = request.args.get("page", 1, type=page_number)
     waiting = review_queue(current_user.team_id, limit=QUEUE_PAGE, offset=(page - 1) * QUEUE_PAGE)
     return render_template(
         "review/queue.html",

@@ -22,6 +22,7 @@ MESSAGES = {
     404: ("Page not found", "Check the web address, or go back to the previous page."),
     405: ("Sorry, that did not work", "Go back and try again."),
     410: ("This link has closed", "You do not need to do anything else."),
+    413: ("What you sent is too big", "Go back and send less, then try again."),
     415: ("Sorry, there is a problem with that request", "Go back and try again."),
     429: ("Too many tries", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
@@ -30,9 +31,10 @@ MESSAGES = {
 
 def render_error(status: int, reference: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
-    if status == 500:
-        # The database may be what failed: this page must not ask it anything (who is signed
-        # in, a parent's display options), so it has its own plain layout.
+    if status in (413, 500):
+        # The database may be what failed (500), or the request was refused before its body was
+        # read (413): this page must not ask the database anything (who is signed in, a
+        # parent's display options), so it has its own plain layout.
         g.plain_page = True
         page = render_template("error_plain.html", title=title, advice=advice, reference=reference)
     else:

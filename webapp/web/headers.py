@@ -49,7 +49,9 @@ def register(app: Flask) -> None:
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
-        headers["Referrer-Policy"] = "no-referrer"
+        # same-origin: our own pages send a Referer back to us (Flask-WTF's CSRF check needs one
+        # over HTTPS), and no other site ever sees our addresses, parents' links among them.
+        headers["Referrer-Policy"] = "same-origin"
         headers["Permissions-Policy"] = PERMISSIONS_POLICY
         headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if request.endpoint != "static":

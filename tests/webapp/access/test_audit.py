@@ -59,3 +59,13 @@ def test_a_bad_case_reference_gets_a_clear_error(app, client):
     page = get_page(client, "/admin/audit?case=banana")
     assert "Enter a case reference like C000123" in page.get_text()
     assert client.get("/admin/audit.csv?case=banana").status_code == 400
+
+
+def test_a_crafted_query_string_cannot_plant_a_formula_in_audit_csv(app, client):
+    with app.app_context():
+        admin = create_user(role="admin", team=None).get_id()
+    sign_in_as(client, admin)
+    client.get('/admin/audit.csv?=HYPERLINK("http://evil.test","open")&case=')
+    rows = list(csv.reader(io.StringIO(client.get("/admin/audit.csv").get_data(as_text=True))))
+    planted = [row[6] for row in rows[1:] if row[3] == "audit.exported" and "HYPERLINK" in row[6]]
+    assert planted and all(cell.startswith("'=") for cell in planted), planted

@@ -72,6 +72,7 @@ EXPECTED = {
     "admin.audit_csv": ({"admin"}, False),
     "admin.subject_access": ({"admin"}, False),
     "admin.set_access": ({"admin"}, False),
+    "admin.unlock_user": ({"admin"}, False),
     "dashboard.index": (STAFF, False),
     "dashboard.csv": (STAFF, False),
     "learning.index": ({"clinician", "admin"}, False),

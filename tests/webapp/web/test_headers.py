@@ -23,7 +23,7 @@ def test_every_security_header_on_a_personal_data_page(app, client):
         "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",
         "Permissions-Policy": (
             "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
             "microphone=(), payment=(), usb=(), interest-cohort=()"
