@@ -119,6 +119,8 @@ class MessageStatus(StrEnum):
 class TaskKind(StrEnum):
     MESSAGE_FAILED = "message_failed"
     LINK_EXPIRING = "link_expiring"
+
+
 # The largest id a record can have: ids are 32-bit on PostgreSQL (Integer). A bigger number in
 # an address or a search cannot name a record, so it is answered as not found, never sent to
 # the database (which would fail).
