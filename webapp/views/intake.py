@@ -23,11 +23,13 @@ from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
 from webapp.forms.answer import answer_form
+from webapp.forms.contact import CONTACT_LABELS
 from webapp.forms.staff import (
     AddAdjustmentForm,
     CaseForm,
     CaseSearchForm,
     ConfirmForm,
+    ContactForm,
     InviteForm,
     RemoveAdjustmentForm,
     StartScreeningForm,
@@ -36,6 +38,7 @@ from webapp.forms.staff import (
 from webapp.services.cases import (
     FLAG_FILTERS,
     STATUS_FILTERS,
+    change_contact,
     invitation_of_case,
     open_case,
     response_of_case,
@@ -150,12 +153,8 @@ def new_case():
         case = open_case(
             current_user,
             parent_name=form.parent_name.data.strip(),
-            phone=(form.phone.data or "").strip() or None,
-            email=(form.email.data or "").strip() or None,
-            address=(form.address.data or "").strip() or None,
-            contact_method=form.contact_method.data,
-            language=form.language.data.strip(),
             previously_diagnosed=form.previously_diagnosed.data or "unknown",
+            **form.contact_details(),
         )
         return redirect(url_for("intake.case", case_id=case.id))
     return render_template("intake/new_case.html", form=form)
@@ -173,7 +172,24 @@ def case(case_id: int):
         results=latest_results(case),
         now=utcnow(),
         form=ConfirmForm(),
+        contact_labels=CONTACT_LABELS,
     )
+
+
+@bp.route("/<int:case_id>/contact", methods=["GET", "POST"])
+@intake_only
+def edit_contact(case_id: int):
+    """Correct the parent's contact details; a changed contact method or language proposes
+    a new draft plan, since the plan is made from them."""
+    case = case_for_team(case_id)
+    form = ContactForm(obj=case)
+    if form.validate_on_submit():
+        if change_contact(case, form.contact_details()):
+            flash("Contact details saved. Check and agree the new draft plan.", "success")
+        else:
+            flash("Contact details saved.", "success")
+        return redirect(url_for("intake.case", case_id=case.id))
+    return render_template("intake/edit_contact.html", case=case, form=form)
 
 
 @bp.route("/<int:case_id>/screenings/new", methods=["GET", "POST"])

@@ -52,6 +52,7 @@ EXPECTED = {
     "intake.invite": ({"intake"}, True),
     "intake.plan_pdf": ({"intake"}, True),
     "intake.revoke": ({"intake"}, True),
+    "intake.edit_contact": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),

@@ -26,7 +26,7 @@ def open_case(client, **overrides) -> str:
     data = {
         "csrf_token": csrf_token(page),
         "parent_name": "Jo Example",
-        "phone": "07700 900123",
+        "phone": "07400 123456",
         "contact_method": "phone",
         "language": "Polish",
         **overrides,
