@@ -275,7 +275,7 @@ def check_answers(case_id: int, response_id: int):
         if missing is None:
             submit_response(response, current_user)
             return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
-        flash("Answer every question first. You can choose I'd rather not say.")
+        flash("Answer every question first. You can choose I'd rather not say.", "error")
     record_event("answers.viewed", case_id=case.id, commit=True)
     return render_template(
         "intake/check.html",
@@ -365,7 +365,10 @@ def agree(case_id: int):
     plan = case.draft_plan
     if form.validate_on_submit() and plan is not None:
         agree_plan(plan, current_user)
-        flash(f"Plan version {plan.version} agreed. It now shows on every page of this case.")
+        flash(
+            f"Plan version {plan.version} agreed. It now shows on every page of this case.",
+            "success",
+        )
     return redirect(url_for("intake.plan", case_id=case.id))
 
 
@@ -399,7 +402,7 @@ def revoke(case_id: int, invitation_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         revoke_invitation(invitation)
-        flash("The link is closed. The parent can no longer use it.")
+        flash("The link is closed. The parent can no longer use it.", "success")
     return redirect(url_for("intake.case", case_id=case.id))
 
 

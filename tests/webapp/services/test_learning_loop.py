@@ -50,6 +50,9 @@ def test_too_few_outcomes_are_refused_with_how_many_are_needed(app, client, peop
     page = post_page(client, "/scorecards/literacy/fit", {"csrf_token": csrf_token(page)})
     assert "Not enough outcomes to fit a new version" in page.get_text()
     assert "At least 40 are needed" in page.get_text()
+    # A refusal is a problem, never a green "Done".
+    assert "Not enough outcomes" in page.select_one("[data-banner=error]").get_text()
+    assert page.select_one(".govuk-notification-banner--success") is None
 
 
 def test_outcomes_fit_approve_and_new_results_carry_the_new_version(app, client, people):

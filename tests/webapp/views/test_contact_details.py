@@ -136,7 +136,7 @@ def test_the_team_corrects_contact_details_audited_without_the_details(app, clie
             "language": "English",
         },
     )
-    assert "Contact details saved." in page.get_text()
+    assert "Contact details saved." in page.select_one("[data-banner=success]").get_text()
     text = " ".join(page.get_text(" ").split())
     assert "Prefers contact by Email" in text and "sam@example.com" in text
     with app.app_context():
