@@ -94,7 +94,7 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     check("check the answers")
     assert page.locator(".govuk-summary-list__row").count() == count
     assert "Very often" in text_of(page, ".govuk-summary-list")
-    go(page, page.get_by_role("button", name="Send answers"))
+    go(page, page.get_by_role("button", name="Score these answers"))
 
     # The result: the band and the answers that contributed to it.
     assert page.url.endswith("/result"), page.url

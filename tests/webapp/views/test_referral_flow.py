@@ -71,8 +71,13 @@ def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
     page = get_page(client, check_url)
     assert "Check the answers" in page.h1.get_text()
     assert len(page.select(".govuk-summary-list__row")) == 10
+    # The worker records the answers: the button says it scores them, not "Send answers".
+    buttons = [b.get_text(strip=True) for b in page.select("main button")]
+    assert buttons == ["Score these answers"]
     response = client.post(check_url, data={"csrf_token": csrf_token(page)})
     result_url = response.headers["Location"]
+    timeline = get_page(client, case_url).select_one(".app-timeline").get_text(" ")
+    assert "Reading and writing answers recorded and scored" in " ".join(timeline.split())
     page = get_page(client, result_url)
     text = page.get_text(" ")
     assert "May need an assessment for reading difficulties" in text
