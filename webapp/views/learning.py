@@ -83,8 +83,8 @@ def fit(domain: str):
             flash(str(exc), "error")
         else:
             flash(
-                f"Fitted {version.scorecard_id} version {version.version}. Compare it with the "
-                "active scorecard below, then approve or discard it.",
+                f"Fitted version {version.version}. Compare it with the scorecard in use below, "
+                "then approve or discard it.",
                 "success",
             )
     return redirect(url_for("learning.domain", domain=domain))
