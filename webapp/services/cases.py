@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import func, or_, select
 
+from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.plans import propose_new_plan
@@ -55,9 +56,8 @@ STATUS_FILTERS = {
     ),
 }
 FLAG_FILTERS = {
-    "likely": ("Likely", Case.flag_level == "likely"),
-    "possible": ("Possible", Case.flag_level == "possible"),
-    "none": ("No flag", Case.flag_level == "none"),
+    code: (builtin_content().flag_levels[code].label, Case.flag_level == code)
+    for code in ("likely", "possible", "none")
 }
 
 

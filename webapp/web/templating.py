@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from questionnaires import SKIP, Item
+from screening import builtin_content
 from webapp.services.plain_names import (
     points_per_answer,
     questionnaire_name,
@@ -43,6 +44,7 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["tel"] = tel_href
     app.jinja_env.globals["answer_text"] = answer_text
     app.jinja_env.globals.update(
+        flag_levels=builtin_content().flag_levels,
         scorecard_name=scorecard_name,
         scorecard_name_of=scorecard_name_of,
         questionnaire_name=questionnaire_name,

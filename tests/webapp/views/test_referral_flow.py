@@ -197,7 +197,8 @@ def test_a_low_score_does_not_join_the_queue(app, client, people):
     check_url = answer_all(client, case_url, lambda item: item.option_values[0])
     page = get_page(client, check_url)
     page = post_page(client, check_url, {"csrf_token": csrf_token(page)})
-    assert "No flag for reading and writing" in page.get_text()
+    assert "Few signs of reading difficulties" in page.get_text()
+    assert page.select_one("[data-flag=none]").get_text(strip=True) == "Few signs"
     with app.app_context():
         assert db.session.scalars(select(Case)).one().review_state == "not_needed"
 
