@@ -77,6 +77,8 @@ class Content:
     pathways: dict[str, Pathway]
     adjustments: dict[str, Adjustment]
     rules: tuple[PlanRule, ...]
+    # Flag level code (none / possible / likely) -> its one name and tag colour.
+    flag_levels: dict[str, FlagLevel]
 
 
 def _clean(text: Any) -> str:
@@ -93,6 +95,28 @@ def _read(path: Path, key: str, problems: list[Problem]) -> Any:
         problems.append(Problem(str(path), f"the file must hold a mapping with '{key}'"))
         return None
     return data[key]
+
+
+@dataclass(frozen=True)
+class FlagLevel:
+    code: str
+    label: str
+    tag: str
+
+
+FLAG_CODES = ("none", "possible", "likely")
+
+
+def _load_flag_levels(path: Path, problems: list[Problem]) -> dict[str, FlagLevel]:
+    levels = _read(path, "levels", problems) or {}
+    found = {}
+    for code in FLAG_CODES:
+        entry = levels.get(code) if isinstance(levels, dict) else None
+        if not isinstance(entry, dict) or not entry.get("label") or not entry.get("tag"):
+            problems.append(Problem(str(path), f"flag level '{code}' needs a label and a tag"))
+            continue
+        found[code] = FlagLevel(code, _clean(entry["label"]), _clean(entry["tag"]))
+    return found
 
 
 def _load_pathways(path: Path, problems: list[Problem]) -> dict[str, Pathway]:
@@ -256,9 +280,10 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     domains = _load_domains(directory / "domains.yaml", pathways, problems)
     adjustments = _load_adjustments(directory / "adjustments.yaml", problems)
     rules = _load_rules(directory / "plan_rules.yaml", domains, adjustments, problems)
+    levels = _load_flag_levels(directory / "flag_levels.yaml", problems)
     if problems:
         raise ContentError(problems)
-    return Content(domains, pathways, adjustments, tuple(rules))
+    return Content(domains, pathways, adjustments, tuple(rules), levels)
 
 
 @cache

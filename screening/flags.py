@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models import ScoreResult
-from screening.content import Content, Domain
+from screening.content import Content, Domain, FlagLevel, builtin_content
 
 LEVEL_ORDER = {"none": 0, "possible": 1, "likely": 2}
 
@@ -40,17 +40,19 @@ def explain_reasons(result: ScoreResult) -> tuple[str, ...]:
     return tuple(reasons)
 
 
-def flag_for(result: ScoreResult, domain: Domain) -> Flag:
+def flag_for(
+    result: ScoreResult, domain: Domain, levels: dict[str, FlagLevel] | None = None
+) -> Flag:
+    """The flag, its headline in the one vocabulary of flag levels (flag_levels.yaml)."""
     level = result.band.flag
+    label = (levels or builtin_content().flag_levels)[level].label
     total = _points(result.points)
-    if level == "likely":
-        headline = f"May need an assessment for {domain.need}"
-    elif level == "possible":
-        headline = f"Some signs of {domain.need}: consider an assessment"
+    if level == "none":
+        headline = f"{label} of {domain.need}"
     else:
-        headline = f"No flag for {domain.name.lower()}"
+        headline = f"May need an assessment for {domain.need}"
     maximum = _points(result.max_points)
-    headline = f"{headline} ({result.band.label.lower()}: {total.split()[0]} of {maximum})"
+    headline = f"{headline} ({label.lower()}: {total.split()[0]} of {maximum})"
     return Flag(
         domain=domain.id,
         level=level,
@@ -61,7 +63,7 @@ def flag_for(result: ScoreResult, domain: Domain) -> Flag:
 
 
 def flags_for(results: list[ScoreResult], content: Content) -> list[Flag]:
-    return [flag_for(r, content.domains[r.domain]) for r in results]
+    return [flag_for(r, content.domains[r.domain], content.flag_levels) for r in results]
 
 
 def highest_level(flags: list[Flag]) -> str:

@@ -60,7 +60,7 @@ def create_case(
     parent_name: str = "Sam Parent",
     contact_method: str = "phone",
     language: str = "English",
-    phone: str | None = "07700 900123",
+    phone: str | None = "07400 123456",
 ) -> Case:
     case = Case(
         team=team,

@@ -61,12 +61,12 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     check("new referral with errors")
     page.get_by_label("Parent's full name").fill("Jo Example")
     page.get_by_label("Phone call").check()
-    page.get_by_label("Phone number").fill("07700 900123")
+    page.get_by_label("Phone number").fill("07400 123456")
     page.get_by_label("Parent's first language").fill("Polish")
     go(page, page.get_by_role("button", name="Open referral"))
     assert page.locator("h1").inner_text() == "Jo Example"
     details = text_of(page, ".govuk-summary-list")
-    assert "07700 900123" in details and "Polish" in details and "Phone" in details
+    assert "07400 123456" in details and "Polish" in details and "Phone" in details
     check("case page")
 
     # The screening, with the parent present: every question on its own page.
@@ -94,7 +94,7 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     check("check the answers")
     assert page.locator(".govuk-summary-list__row").count() == count
     assert "Very often" in text_of(page, ".govuk-summary-list")
-    go(page, page.get_by_role("button", name="Send answers"))
+    go(page, page.get_by_role("button", name="Score these answers"))
 
     # The result: the band and the answers that contributed to it.
     assert page.url.endswith("/result"), page.url

@@ -82,9 +82,9 @@ def load_demo_data(password: str) -> None:
         case = Case(
             team=team,
             parent_name=name,
-            phone="07700 900000",
+            phone="07400 900000",
             contact_method=contact,
-            address="1 Demo Street" if contact == "letter" else None,
+            address="1 Demo Street, Leeds LS1 1AA" if contact == "letter" else None,
             language=language,
             created_by_id=users["intake"].id,
         )
@@ -102,7 +102,7 @@ def load_demo_data(password: str) -> None:
         Case(
             team=team,
             parent_name="Demo Parent Three",
-            phone="07700 900001",
+            phone="07400 900001",
             contact_method="text",
             language="English",
             created_by_id=users["intake"].id,

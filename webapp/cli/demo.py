@@ -127,7 +127,7 @@ class _Bulk:
                 "id": case_id,
                 "team_id": self.team.id,
                 "parent_name": f"Demo Parent {case_id:06d}",
-                "phone": "07700 900000",
+                "phone": "07400 900000",
                 "contact_method": rng.choice(("phone", "text", "letter")),
                 "language": "English",
                 "created_by_id": self.worker.id,

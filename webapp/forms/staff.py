@@ -23,21 +23,15 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     Optional,
     ValidationError,
 )
 
-from webapp.storage.states import ContactMethod, Decision, Finding, ResponseMode
+from webapp.forms.contact import ContactDetailsFields
+from webapp.storage.states import Decision, Finding, ResponseMode
 
-CONTACT_LABELS = {
-    "phone": "Phone call",
-    "letter": "Letter",
-    "email": "Email",
-    "text": "Text message",
-}
 FINDING_LABELS = {
     Finding.CONFIRMED: "Confirmed",
     Finding.NOT_CONFIRMED: "Not confirmed",
@@ -70,47 +64,11 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class CaseForm(FlaskForm):
+class CaseForm(ContactDetailsFields, FlaskForm):
     parent_name = StringField(
         "Parent's full name",
         widget=GovTextInput(),
         validators=[InputRequired("Enter the parent's full name"), Length(max=200)],
-    )
-    phone = StringField(
-        "Phone number",
-        widget=GovTextInput(),
-        description="For example, 07700 900 982.",
-        validators=[
-            Optional(),
-            Length(max=40, message="Phone number must be 40 characters or fewer"),
-        ],
-    )
-    email = StringField(
-        "Email address (optional)",
-        widget=GovTextInput(),
-        validators=[
-            Optional(),
-            Email("Enter an email address like name@example.com"),
-            Length(max=254),
-        ],
-    )
-    address = TextAreaField(
-        "Address (optional)",
-        widget=GovTextArea(),
-        validators=[Optional(), Length(max=500, message="Address must be 500 characters or fewer")],
-    )
-    contact_method = RadioField(
-        "How does the parent prefer to be contacted?",
-        widget=GovRadioInput(),
-        choices=choices((m, CONTACT_LABELS[m]) for m in ContactMethod),
-        validators=[InputRequired("Select how the parent prefers to be contacted")],
-    )
-    language = StringField(
-        "Parent's first language",
-        widget=GovTextInput(),
-        description="For example, English, Polish or British Sign Language.",
-        default="English",
-        validators=[InputRequired("Enter the parent's first language"), Length(max=80)],
     )
     previously_diagnosed = RadioField(
         "Has the parent been diagnosed with an additional need before?",
@@ -122,17 +80,11 @@ class CaseForm(FlaskForm):
     )
     submit = SubmitField("Open referral", widget=GovSubmitInput())
 
-    def validate_phone(self, field):
-        if self.contact_method.data in ("phone", "text") and not field.data:
-            raise ValidationError("Enter a phone number, or choose another way to contact them")
 
-    def validate_email(self, field):
-        if self.contact_method.data == "email" and not field.data:
-            raise ValidationError("Enter an email address, or choose another way to contact them")
+class ContactForm(ContactDetailsFields, FlaskForm):
+    """Changing a case's contact details after it was opened."""
 
-    def validate_address(self, field):
-        if self.contact_method.data == "letter" and not field.data:
-            raise ValidationError("Enter an address, or choose another way to contact them")
+    submit = SubmitField("Save contact details", widget=GovSubmitInput())
 
 
 class StartScreeningForm(FlaskForm):

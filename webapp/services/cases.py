@@ -6,8 +6,10 @@ import re
 
 from sqlalchemy import func, or_, select
 
+from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.extensions import db
+from webapp.services.plans import propose_new_plan
 from webapp.services.safety import alerts_first
 from webapp.storage.records import Case, Invitation, Response, User
 from webapp.storage.states import MAX_ID, ReviewState
@@ -58,9 +60,8 @@ STATUS_FILTERS = {
     ),
 }
 FLAG_FILTERS = {
-    "likely": ("Likely", Case.flag_level == "likely"),
-    "possible": ("Possible", Case.flag_level == "possible"),
-    "none": ("No flag", Case.flag_level == "none"),
+    code: (builtin_content().flag_levels[code].label, Case.flag_level == code)
+    for code in ("likely", "possible", "none")
 }
 
 
@@ -83,6 +84,40 @@ def team_cases(
         select(func.count(), func.count().filter(matching.c.critical_alert)).select_from(matching)
     ).one()
     return alerts_first(query, alerts, limit=limit, offset=offset), total
+
+
+# The contact details a team can change after opening, by the words the audit trail uses.
+CONTACT_FIELDS = {
+    "contact_method": "contact method",
+    "phone": "phone",
+    "email": "email",
+    "address": "address",
+    "language": "language",
+}
+# What a plan is proposed from (screening.preferences_from_contact): a change asks again.
+PLAN_INPUTS = ("contact_method", "language")
+
+
+def change_contact(case: Case, details: dict[str, str | None]) -> bool:
+    """Store changed contact details, audited by the names of what changed (never the
+    details themselves). A changed contact method or language proposes a new draft plan
+    once the case has a plan; says whether it did."""
+    changed = [name for name in CONTACT_FIELDS if getattr(case, name) != details[name]]
+    for name in changed:
+        setattr(case, name, details[name])
+    if not changed:
+        return False
+    replan = bool(case.plans) and any(name in PLAN_INPUTS for name in changed)
+    if replan:
+        propose_new_plan(case)
+    detail = ", ".join(CONTACT_FIELDS[name] for name in changed)
+    record_event(
+        "case.contact_changed",
+        case_id=case.id,
+        detail=detail + ("; new draft plan proposed" if replan else ""),
+    )
+    db.session.commit()
+    return replan
 
 
 def open_case(worker: User, **details) -> Case:

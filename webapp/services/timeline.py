@@ -41,7 +41,11 @@ def timeline(case: Case) -> list[TimelineEntry]:
         if response.submitted_at:
             entries.append(
                 TimelineEntry(
-                    response.submitted_at, "screening", f"{title} answers sent and scored"
+                    response.submitted_at,
+                    "screening",
+                    # Only a parent sends answers; a worker records them.
+                    f"{title} answers {'sent' if response.mode == 'self' else 'recorded'}"
+                    " and scored",
                 )
             )
     for invitation in case.invitations:

@@ -98,7 +98,7 @@ def subject_access():
             form.case.errors = ["There is no case with that reference"]
         elif form.action.data == "erase":
             erase_case(case, form.reason.data)
-            flash(f"Case {case.reference} and everything under it has been erased.")
+            flash(f"Case {case.reference} and everything under it has been erased.", "success")
             return redirect(url_for("admin.subject_access"))
         else:
             record = subject_record(case)
@@ -134,7 +134,7 @@ def set_access(user_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit() and user.id != current_user.id:
         switch_access(user)
-        flash(f"{user.name} is now {'able' if user.active else 'unable'} to sign in.")
+        flash(f"{user.name} is now {'able' if user.active else 'unable'} to sign in.", "success")
     return redirect(url_for("admin.users"))
 
 

@@ -84,6 +84,8 @@ def case_flags(api_token: ApiToken, reference: str):
             {
                 "domain": r.domain,
                 "level": r.flag_level,
+                # The level's one name, as staff pages show it; the code above stays.
+                "level_label": builtin_content().flag_levels[r.flag_level].label,
                 "band": r.band_label,
                 "headline": r.headline,
                 "reasons": r.reasons,

@@ -24,11 +24,13 @@ from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
 from webapp.forms.answer import answer_form
 from webapp.forms.numbers import page_number
+from webapp.forms.contact import CONTACT_LABELS
 from webapp.forms.staff import (
     AddAdjustmentForm,
     CaseForm,
     CaseSearchForm,
     ConfirmForm,
+    ContactForm,
     InviteForm,
     RemoveAdjustmentForm,
     StartScreeningForm,
@@ -37,6 +39,7 @@ from webapp.forms.staff import (
 from webapp.services.cases import (
     FLAG_FILTERS,
     STATUS_FILTERS,
+    change_contact,
     invitation_of_case,
     open_case,
     response_of_case,
@@ -167,12 +170,8 @@ def new_case():
         case = open_case(
             current_user,
             parent_name=form.parent_name.data.strip(),
-            phone=(form.phone.data or "").strip() or None,
-            email=(form.email.data or "").strip() or None,
-            address=(form.address.data or "").strip() or None,
-            contact_method=form.contact_method.data,
-            language=form.language.data.strip(),
             previously_diagnosed=form.previously_diagnosed.data or "unknown",
+            **form.contact_details(),
         )
         return redirect(url_for("intake.case", case_id=case.id))
     return render_template("intake/new_case.html", form=form)
@@ -192,7 +191,24 @@ def case(case_id: int):
         form=ConfirmForm(),
         messages=case_messages(case),
         tasks=open_tasks(case),
+        contact_labels=CONTACT_LABELS,
     )
+
+
+@bp.route("/<int:case_id>/contact", methods=["GET", "POST"])
+@intake_only
+def edit_contact(case_id: int):
+    """Correct the parent's contact details; a changed contact method or language proposes
+    a new draft plan, since the plan is made from them."""
+    case = case_for_team(case_id)
+    form = ContactForm(obj=case)
+    if form.validate_on_submit():
+        if change_contact(case, form.contact_details()):
+            flash("Contact details saved. Check and agree the new draft plan.", "success")
+        else:
+            flash("Contact details saved.", "success")
+        return redirect(url_for("intake.case", case_id=case.id))
+    return render_template("intake/edit_contact.html", case=case, form=form)
 
 
 @bp.route("/<int:case_id>/screenings/new", methods=["GET", "POST"])
@@ -278,7 +294,7 @@ def check_answers(case_id: int, response_id: int):
         if missing is None:
             submit_response(response, current_user)
             return redirect(url_for("intake.result", case_id=case.id, response_id=response.id))
-        flash("Answer every question first. You can choose I'd rather not say.")
+        flash("Answer every question first. You can choose I'd rather not say.", "error")
     record_event("answers.viewed", case_id=case.id, commit=True)
     return render_template(
         "intake/check.html",
@@ -368,7 +384,10 @@ def agree(case_id: int):
     plan = case.draft_plan
     if form.validate_on_submit() and plan is not None:
         agree_plan(plan, current_user)
-        flash(f"Plan version {plan.version} agreed. It now shows on every page of this case.")
+        flash(
+            f"Plan version {plan.version} agreed. It now shows on every page of this case.",
+            "success",
+        )
     return redirect(url_for("intake.plan", case_id=case.id))
 
 
@@ -444,7 +463,7 @@ def revoke(case_id: int, invitation_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         revoke_invitation(invitation)
-        flash("The link is closed. The parent can no longer use it.")
+        flash("The link is closed. The parent can no longer use it.", "success")
     return redirect(url_for("intake.case", case_id=case.id))
 
 

@@ -80,11 +80,12 @@ def fit(domain: str):
         try:
             version = fit_candidate(domain, current_user)
         except WorkflowError as exc:
-            flash(str(exc))
+            flash(str(exc), "error")
         else:
             flash(
-                f"Fitted {version.scorecard_id} version {version.version}. Compare it with the "
-                "active scorecard below, then approve or discard it."
+                f"Fitted version {version.version}. Compare it with the scorecard in use below, "
+                "then approve or discard it.",
+                "success",
             )
     return redirect(url_for("learning.domain", domain=domain))
 
@@ -99,10 +100,10 @@ def decide_version(version_id: int, decision: str):
         try:
             decide(version, current_user, approve=decision == "approve")
         except WorkflowError as exc:
-            flash(str(exc))
+            flash(str(exc), "error")
         else:
             outcome = "is now active" if decision == "approve" else "was discarded"
-            flash(f"Version {version.version} {outcome}.")
+            flash(f"Version {version.version} {outcome}.", "success")
     return redirect(url_for("learning.domain", domain=version.domain))
 
 
@@ -113,7 +114,10 @@ def rescore_results(domain: str):
     _domain_or_404(domain)
     if ConfirmForm().validate_on_submit():
         count = rescore(domain, current_user)
-        flash(f"Re-scored {count} result{'s' if count != 1 else ''} with the scorecard in use.")
+        flash(
+            f"Re-scored {count} result{'s' if count != 1 else ''} with the scorecard in use.",
+            "success",
+        )
     return redirect(url_for("learning.domain", domain=domain))
 
 

@@ -49,7 +49,7 @@ def outcomes(case_id: int):
     form.domain.choices = choices((d.id, d.name) for d in content.domains.values())
     if form.validate_on_submit():
         record_outcome(case, current_user, form.domain.data, form.finding.data, form.note.data)
-        flash("Outcome recorded.")
+        flash("Outcome recorded.", "success")
         return redirect(url_for("review.case", case_id=case.id))
     return render_template("review/outcomes.html", case=case, form=form, domains=content.domains)
 
@@ -67,7 +67,7 @@ def case(case_id: int):
         except WorkflowError as exc:
             form.pathway.errors = [str(exc)]
         else:
-            flash("Decision recorded.")
+            flash("Decision recorded.", "success")
             return redirect(url_for("review.queue"))
     results = latest_results(case)
     responses = [r for r in case.responses if r.status == ResponseStatus.SUBMITTED]

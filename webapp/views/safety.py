@@ -26,9 +26,9 @@ def check(case_id: int, alert_id: int):
         try:
             acknowledge(alert, current_user, form.action_taken.data)
         except SafetyAlertError as exc:  # another worker recorded it first: show theirs
-            flash(f"{exc}.")
+            flash(f"{exc}.", "info")
             return redirect(url_for("safety.check", case_id=case.id, alert_id=alert.id))
-        flash("Safety check recorded. The alert is cleared.")
+        flash("Safety check recorded. The alert is cleared.", "success")
         return redirect(url_for("intake.case", case_id=case.id))
     record_event("safety_alert.viewed", case_id=case.id, commit=True)
     return render_template(

@@ -6,6 +6,13 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from questionnaires import SKIP, Item
+from screening import builtin_content
+from webapp.services.plain_names import (
+    points_per_answer,
+    questionnaire_name,
+    scorecard_name,
+    scorecard_name_of,
+)
 from webapp.services.safety import dial_string
 
 
@@ -36,3 +43,10 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["content"] = content_text
     app.jinja_env.filters["tel"] = tel_href
     app.jinja_env.globals["answer_text"] = answer_text
+    app.jinja_env.globals.update(
+        flag_levels=builtin_content().flag_levels,
+        scorecard_name=scorecard_name,
+        scorecard_name_of=scorecard_name_of,
+        questionnaire_name=questionnaire_name,
+        points_per_answer=points_per_answer,
+    )

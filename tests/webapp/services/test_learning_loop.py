@@ -50,6 +50,9 @@ def test_too_few_outcomes_are_refused_with_how_many_are_needed(app, client, peop
     page = post_page(client, "/scorecards/literacy/fit", {"csrf_token": csrf_token(page)})
     assert "Not enough outcomes to fit a new version" in page.get_text()
     assert "At least 40 are needed" in page.get_text()
+    # A refusal is a problem, never a green "Done".
+    assert "Not enough outcomes" in page.select_one("[data-banner=error]").get_text()
+    assert page.select_one(".govuk-notification-banner--success") is None
 
 
 def test_outcomes_fit_approve_and_new_results_carry_the_new_version(app, client, people):
@@ -58,9 +61,9 @@ def test_outcomes_fit_approve_and_new_results_carry_the_new_version(app, client,
         old_result = db.session.scalars(select(Result)).first().id
     sign_in_as(client, people["clinician_session"])
     page = get_page(client, "/scorecards/literacy")
-    assert "literacy-expert version 2 (expert)" in page.get_text()
+    assert "In use: Expert scorecard for reading and writing, version 2" in page.get_text()
     page = post_page(client, "/scorecards/literacy/fit", {"csrf_token": csrf_token(page)})
-    assert "Fitted literacy-fitted version 1" in page.get_text()
+    assert "Fitted version 1. Compare it" in page.get_text()
     card = page.select_one("[data-version='1']")
     cells = [[c.get_text(strip=True) for c in r.select("td")] for r in card.select("tbody tr")]
     rows = {row[0]: row[1:] for row in cells}
@@ -69,7 +72,7 @@ def test_outcomes_fit_approve_and_new_results_carry_the_new_version(app, client,
     approve = card.select_one("form[action$='/approve']")["action"]
     page = post_page(client, approve, {"csrf_token": csrf_token(page)})
     assert "Version 1 is now active" in page.get_text()
-    assert "literacy-fitted version 1 (fitted)" in page.get_text()
+    assert "In use: Locally fitted scorecard for reading and writing, version 1" in page.get_text()
 
     with app.app_context():
         version = db.session.scalars(select(ScorecardVersion)).one()

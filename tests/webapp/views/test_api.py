@@ -73,6 +73,7 @@ def test_flags_match_the_schema_and_explain_themselves(client, world):
     validate("Flags", response.json)
     (flag,) = response.json["flags"]
     assert flag["level"] == "likely" and flag["scorecard"] == "literacy-expert@2"
+    assert flag["level_label"] == "Many signs"  # the codes stay; the label is added
     assert flag["headline"].startswith("May need an assessment for reading difficulties")
 
 

@@ -54,6 +54,7 @@ EXPECTED = {
     "intake.revoke": ({"intake"}, True),
     "intake.phoned": ({"intake"}, True),
     "intake.resend": ({"intake"}, True),
+    "intake.edit_contact": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),

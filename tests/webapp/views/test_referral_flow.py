@@ -26,7 +26,7 @@ def open_case(client, **overrides) -> str:
     data = {
         "csrf_token": csrf_token(page),
         "parent_name": "Jo Example",
-        "phone": "07700 900123",
+        "phone": "07400 123456",
         "contact_method": "phone",
         "language": "Polish",
         **overrides,
@@ -71,8 +71,13 @@ def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
     page = get_page(client, check_url)
     assert "Check the answers" in page.h1.get_text()
     assert len(page.select(".govuk-summary-list__row")) == 10
+    # The worker records the answers: the button says it scores them, not "Send answers".
+    buttons = [b.get_text(strip=True) for b in page.select("main button")]
+    assert buttons == ["Score these answers"]
     response = client.post(check_url, data={"csrf_token": csrf_token(page)})
     result_url = response.headers["Location"]
+    timeline = get_page(client, case_url).select_one(".app-timeline").get_text(" ")
+    assert "Reading and writing answers recorded and scored" in " ".join(timeline.split())
     page = get_page(client, result_url)
     text = page.get_text(" ")
     assert "May need an assessment for reading difficulties" in text
@@ -192,7 +197,8 @@ def test_a_low_score_does_not_join_the_queue(app, client, people):
     check_url = answer_all(client, case_url, lambda item: item.option_values[0])
     page = get_page(client, check_url)
     page = post_page(client, check_url, {"csrf_token": csrf_token(page)})
-    assert "No flag for reading and writing" in page.get_text()
+    assert "Few signs of reading difficulties" in page.get_text()
+    assert page.select_one("[data-flag=none]").get_text(strip=True) == "Few signs"
     with app.app_context():
         assert db.session.scalars(select(Case)).one().review_state == "not_needed"
 

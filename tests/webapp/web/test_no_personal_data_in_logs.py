@@ -9,7 +9,7 @@ from tests.factories import create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page
 
 CANARY_NAME = "Zebedee Canaryfield"
-CANARY_PHONE = "07700 955 555"
+CANARY_PHONE = "07400 955 555"
 CANARY_LANGUAGE = "Canarylandish"
 
 
