@@ -23,8 +23,8 @@ from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
 from webapp.forms.answer import answer_form
-from webapp.forms.numbers import page_number
 from webapp.forms.contact import CONTACT_LABELS
+from webapp.forms.numbers import page_number
 from webapp.forms.staff import (
     AddAdjustmentForm,
     CaseForm,
