@@ -139,6 +139,20 @@ def invitation_by_id(invitation_id: int) -> Invitation | None:
     return db.session.get(Invitation, invitation_id)
 
 
+def session_key_for(invitation: Invitation) -> str:
+    """The random id a parent's session keeps for this link, made on the first open (stored
+    by mark_opened's commit). Every device the link is opened on shares it."""
+    if invitation.session_key is None:
+        invitation.session_key = secrets.token_urlsafe(32)
+    return invitation.session_key
+
+
+def invitation_by_session_key(key: object) -> Invitation | None:
+    if not isinstance(key, str) or not key:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.session_key == key))
+
+
 def mark_opened(invitation: Invitation) -> None:
     """The parent opened their link (the first time is kept)."""
     if invitation.first_used_at is None:

@@ -190,6 +190,10 @@ class Invitation(db.Model):
         ForeignKey("case_record.id", ondelete="CASCADE"), index=True
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The random id a parent's session holds for this link (made when the link is first
+    # opened): a cookie forged with the public development secret cannot guess it, as it could
+    # a sequential id.
+    session_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     questionnaire_keys: Mapped[list[str]] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

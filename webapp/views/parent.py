@@ -42,13 +42,14 @@ from webapp.services.content_library import service_scorecards
 from webapp.services.errors import WorkflowError
 from webapp.services.invitations import (
     find_invitation,
-    invitation_by_id,
+    invitation_by_session_key,
     mark_opened,
     questionnaires_of,
     record_consent,
     responses_of,
     save_display,
     send_answers,
+    session_key_for,
 )
 from webapp.services.plans import asked_for, parent_contact
 from webapp.services.questions import Step, first_unanswered, journey_steps, save_answer
@@ -131,8 +132,7 @@ class DisplayForm(FlaskForm):
 
 
 def current_invitation() -> Invitation | None:
-    invitation_id = session.get(SESSION_KEY)
-    return invitation_by_id(invitation_id) if invitation_id else None
+    return invitation_by_session_key(session.get(SESSION_KEY))
 
 
 def parent_required(view):
@@ -216,7 +216,7 @@ def open_link(token: str):
     if state != InvitationState.OPEN:
         return closed_page(invitation, submitted=state == InvitationState.SUBMITTED)
     session.clear()
-    session[SESSION_KEY] = invitation.id
+    session[SESSION_KEY] = session_key_for(invitation)
     mark_opened(invitation)
     return redirect(url_for("parent.start"))
 

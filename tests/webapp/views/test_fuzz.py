@@ -18,7 +18,7 @@ from tests.factories import (
     sign_in_as,
 )
 from webapp.extensions import db
-from webapp.services.invitations import create_invitation
+from webapp.services.invitations import create_invitation, session_key_for
 from webapp.services.plans import editable_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
@@ -115,6 +115,7 @@ def world(app):
         plan = editable_plan(case)
         invitation, _token = create_invitation(case, [reading], users["intake"])
         invitation.consent_at = utcnow()
+        parent_session = session_key_for(invitation)
         db.session.commit()
         values = {
             "case_id": case.id,
@@ -142,7 +143,7 @@ def world(app):
                     args["item_id"] = plan.items[0].id
                 urls[rule.endpoint] = (url_for(rule.endpoint, **args), rule.methods)
         sessions = {r: u.get_id() for r, u in users.items()}
-    return {"urls": urls, "sessions": sessions, "invitation": invitation.id}
+    return {"urls": urls, "sessions": sessions, "invitation": parent_session}
 
 
 def client_for(app, world, persona):

@@ -17,7 +17,7 @@ from tests.factories import (
 )
 from webapp import create_app
 from webapp.extensions import db
-from webapp.services.invitations import create_invitation
+from webapp.services.invitations import create_invitation, session_key_for
 from webapp.services.plans import editable_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
@@ -198,7 +198,8 @@ def world(app):
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
         other_user = create_user(role="intake", team=team).id  # one the matrix may disable
-        sessions["parent"] = invitation.id
+        sessions["parent"] = session_key_for(invitation)
+        db.session.commit()
         db.session.remove()
     return {"args": args, "plan_item": plan_item, "sessions": sessions, "other_user": other_user}
 
