@@ -52,3 +52,21 @@ def test_continue_is_on_the_first_screen_of_every_built_in_question(app, live_se
     print(f"first screen: {seen - len(below)} of {seen} questions fit; below: {below}")
     assert seen >= 60
     assert below == [], f"{len(below)} of {seen} questions need a scroll to reach Continue"
+
+
+def test_the_saved_message_never_moves_continue_from_under_a_finger(app, live_server, browser):
+    """The autosave's "saved" message appears while the parent reaches for Continue: if it
+    pushed the button down, the tap would land on empty page and nothing would happen."""
+    reading = LIBRARY.get("reading-writing")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(fresh_link(app, live_server.url, [reading]))
+    page.get_by_label("I have read this and I want to start").check()
+    go(page, page.get_by_role("button", name="Start"))
+    button = page.get_by_role("button", name="Continue")
+    before = button.bounding_box()
+    item = reading.item(page.url.split("/p/questions/")[1].split("/")[1])
+    page.locator(f"input[name=answer][value='{choice_for(reading, item)}']").check()
+    page.locator("[data-save-status]", has_text="saved").wait_for()
+    assert button.bounding_box() == before
+    context.close()

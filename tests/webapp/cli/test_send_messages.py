@@ -69,14 +69,17 @@ def test_a_notify_key_must_be_in_notifys_form_with_a_template_per_channel():
 
 
 def test_each_pass_of_the_sender_queues_the_reminders_due_then_sends_them(app, notify):
-    from datetime import timedelta
+    from datetime import UTC, datetime, timedelta
 
-    from webapp.storage.clock import utcnow
+    import time_machine
 
     runner = app.test_cli_runner()
-    runner.invoke(args=["invite-link", str(case_id(app)), "reading-writing", "--send"])
-    # Three days on, at the same time of day; a minute later than the link was made.
-    later = (utcnow() + timedelta(days=3, minutes=1)).replace(hour=12).isoformat()
+    # The link is sent at 10:00 UTC on a fixed day, so that three days and a minute later is
+    # daytime whatever the hour this test runs at (reminders wait out the quiet hours).
+    sent = datetime(2026, 6, 10, 10, 0, tzinfo=UTC)
+    with time_machine.travel(sent, tick=False):
+        runner.invoke(args=["invite-link", str(case_id(app)), "reading-writing", "--send"])
+    later = (sent + timedelta(days=3, minutes=1)).isoformat()
     result = runner.invoke(args=["send-messages", "--once", "--now", later])
     assert result.output.strip().endswith("Reminders 1, expiry warnings 0."), result.output
     assert [n.personalisation["body"].count("/p/start/") for n in notify.notifications] == [1, 1]
