@@ -159,6 +159,23 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code",
+        widget=GovTextInput(),
+        description="The 6-digit code from your authenticator app, or a recovery code.",
+        validators=[
+            InputRequired("Enter the code from your authenticator app"),
+            Length(max=20, message="Enter the code from your authenticator app"),
+        ],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SetUpForm(CodeForm):
+    skip = SubmitField("Skip for now (demo only)", widget=GovSubmitInput())
+
+
 class RemoveAdjustmentForm(FlaskForm):
     reason = TextAreaField(
         "Why are you removing this adjustment?",

@@ -4,35 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length
 
 from webapp.access import accounts, two_factor
 from webapp.access.audit import record_event
 from webapp.access.security import check_password, public, role_required, start_session
 from webapp.extensions import limiter
-from webapp.forms.staff import ConfirmForm, SignInForm
+from webapp.forms.staff import CodeForm, ConfirmForm, SetUpForm, SignInForm
 
 bp = Blueprint("auth", __name__)
-
-
-class CodeForm(FlaskForm):
-    code = StringField(
-        "Code",
-        widget=GovTextInput(),
-        description="The 6-digit code from your authenticator app, or a recovery code.",
-        validators=[
-            InputRequired("Enter the code from your authenticator app"),
-            Length(max=20, message="Enter the code from your authenticator app"),
-        ],
-    )
-    submit = SubmitField("Continue", widget=GovSubmitInput())
-
-
-class SetUpForm(CodeForm):
-    skip = SubmitField("Skip for now (demo only)", widget=GovSubmitInput())
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
