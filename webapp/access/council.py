@@ -37,7 +37,7 @@ def init_app(app: Flask) -> None:
         client_id=app.config["OIDC_CLIENT_ID"],
         client_secret=app.config["OIDC_CLIENT_SECRET"],
         server_metadata_url=f"{app.config['OIDC_ISSUER']}/.well-known/openid-configuration",
-        client_kwargs={"scope": app.config["OIDC_SCOPES"], "timeout": 10},
+        client_kwargs={"scope": app.config["OIDC_SCOPES"], "default_timeout": 10},
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from webapp.access.audit import record_event
 from webapp.extensions import db
-from webapp.storage.records import Team, User
+from webapp.storage.records import Team, User, new_session_token
 
 # Council accounts have no password of ours: this is no argon2 hash, so none ever matches.
 NO_PASSWORD = "!council-sign-in"  # noqa: S105 - not a password, a marker no hash equals
@@ -107,6 +107,8 @@ def account_for(claims: dict) -> User:
     if created:
         record_event("user.created", user_id=user.id, detail=_summary("council sign-in", user))
     elif before != (user.role, user.team_id):
+        # Sessions opened under the old role or team end: they would keep its permissions.
+        user.session_token = new_session_token()
         record_event("user.changed", user_id=user.id, detail=_summary("council claims", user))
     return user
 

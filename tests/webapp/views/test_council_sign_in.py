@@ -117,7 +117,9 @@ def test_the_first_sign_in_makes_the_account_with_the_claims_role_and_team(counc
 
 def test_roles_and_team_are_refreshed_on_every_sign_in(council_app, provider):
     provider.set_user("sub-ben", **{**NORTH_INTAKE, "email": "ben@council.example"})
-    council_sign_in(council_app.test_client(), provider, "sub-ben")
+    earlier = council_app.test_client()
+    council_sign_in(earlier, provider, "sub-ben")
+    assert earlier.get("/cases").status_code == 200
     provider.set_user(
         "sub-ben",
         **{
@@ -135,6 +137,8 @@ def test_roles_and_team_are_refreshed_on_every_sign_in(council_app, provider):
     assert client.get("/cases").status_code == 403
     [changed] = events(council_app, "user.changed")
     assert "role clinician" in changed.detail
+    # The session opened as an intake worker ended with the change.
+    assert earlier.get("/cases").location.startswith("/sign-in")
 
 
 def test_the_first_mapped_role_wins_when_the_person_holds_several(council_app, provider):
