@@ -26,7 +26,9 @@ TEST_CONFIG = {
 
 
 @contextmanager
-def app_on_own_sqlite(template: Path, directory: Path, name: str) -> Iterator:
+def app_on_own_sqlite(
+    template: Path, directory: Path, name: str, overrides: dict | None = None
+) -> Iterator:
     """An app on its own copy of the migrated SQLite template, whatever DATABASE_URL says: for
     tests of SQLite's own behaviour and for the browser tests' live server."""
     path = directory / name
@@ -36,6 +38,7 @@ def app_on_own_sqlite(template: Path, directory: Path, name: str) -> Iterator:
             **TEST_CONFIG,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
             "IMPORTED_CONTENT_DIR": str(directory / "imported"),
+            **(overrides or {}),
         }
     )
     yield app

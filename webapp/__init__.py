@@ -81,6 +81,9 @@ def _init_extensions(app: Flask) -> None:
     with app.app_context():
         configure_sqlite(db.engine)
     register_read_only_views(app)
+    from webapp.access import council
+
+    council.init_app(app)
 
 
 def _register_rooms(app: Flask) -> None:

@@ -7,6 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from webapp.storage.states import Role
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 DEV_SECRET = "development-only-secret-not-for-production"  # noqa: S105 - refused in production
 DEFAULT_SAFETY_MESSAGE = (
@@ -30,6 +32,19 @@ def _whole_number(name: str, default: str) -> int:
     if not value.isdecimal():
         raise ConfigError(f"Set {name} to a whole number of 0 or more, not {value!r}.")
     return int(value)
+
+
+def _pairs(name: str) -> dict[str, str]:
+    """ "a=b,c=d" as {"a": "b", "c": "d"}, in the order given."""
+    pairs = {}
+    for entry in os.environ.get(name, "").split(","):
+        if not entry.strip():
+            continue
+        key, sep, value = entry.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise ConfigError(f"{name}: write each entry as value=role, not {entry.strip()!r}.")
+        pairs[key.strip()] = value.strip()
+    return pairs
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -138,6 +153,30 @@ def load_config(overrides: dict | None = None) -> dict:
         # A form's fields held in memory (bytes, all of them together) and how many fields.
         "MAX_FORM_MEMORY_SIZE": _whole_number("MAX_FORM_MEMORY_SIZE", str(256 * 1024)),
         "MAX_FORM_PARTS": _whole_number("MAX_FORM_PARTS", "500"),
+        # Council sign-in through OpenID Connect (docs/deployment.md): on when all three are
+        # set. The issuer's /.well-known/openid-configuration gives the rest.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip().rstrip("/"),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        # Where the provider sends people back: register exactly this address with it.
+        "OIDC_REDIRECT_URI": os.environ.get("OIDC_REDIRECT_URI", "").strip(),
+        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid email profile"),
+        # The claim holding the person's roles (Entra ID's app roles: "roles"), and which of
+        # its values gives which of our roles: "Council.Value=role,...", first match wins.
+        "OIDC_ROLE_CLAIM": os.environ.get("OIDC_ROLE_CLAIM", "roles").strip(),
+        "OIDC_ROLE_MAP": _pairs("OIDC_ROLE_MAP"),
+        # The claim naming the person's team: its value is a team's name in this service.
+        "OIDC_TEAM_CLAIM": os.environ.get("OIDC_TEAM_CLAIM", "team").strip(),
+        # The provider's multi-factor sign-in stands for our code only when its amr claim holds
+        # one of these values (RFC 8176; Entra ID says "mfa").
+        "OIDC_MFA_AMR": [
+            value.strip()
+            for value in os.environ.get("OIDC_MFA_AMR", "mfa").split(",")
+            if value.strip()
+        ],
+        # false: no password sign-in at all, only the council's (the form is hidden, its posts
+        # refused).
+        "LOCAL_SIGN_IN": _flag("LOCAL_SIGN_IN", default=True),
     }
     config.update(overrides or {})
     check_config(config)
@@ -154,6 +193,7 @@ def check_config(config: dict) -> None:
     if not config["SAFETY_ALERT_PARENT_MESSAGE"].strip():
         raise ConfigError("SAFETY_ALERT_PARENT_MESSAGE is empty: give parents some words.")
     check_notify(config)
+    check_council_sign_in(config)
     if config["APP_ENV"] != "production":
         return
     if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET:
@@ -204,3 +244,35 @@ def check_notify(config: dict) -> None:
     ]
     if missing:
         raise ConfigError(f"With NOTIFY_API_KEY set, also set {', '.join(missing)}.")
+
+
+OIDC_SETTINGS = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+STAFF_ROLES = tuple(Role)
+
+
+def council_sign_in_on(config) -> bool:
+    return all(config.get(name) for name in OIDC_SETTINGS)
+
+
+def check_council_sign_in(config: dict) -> None:
+    """All three OIDC settings or none, a role map into our roles, and some way to sign in."""
+    given = [name for name in OIDC_SETTINGS if config.get(name)]
+    if given and len(given) < len(OIDC_SETTINGS):
+        missing = ", ".join(name for name in OIDC_SETTINGS if name not in given)
+        raise ConfigError(f"Council sign-in needs all of its settings: also set {missing}.")
+    if not config.get("LOCAL_SIGN_IN", True) and not given:
+        raise ConfigError("LOCAL_SIGN_IN=false needs council sign-in: set the OIDC_ settings.")
+    if not given:
+        return
+    if not str(config["OIDC_ISSUER"]).startswith(("https://", "http://localhost", "http://127.")):
+        raise ConfigError("OIDC_ISSUER must be an https:// address.")
+    role_map = config.get("OIDC_ROLE_MAP") or {}
+    if not role_map:
+        raise ConfigError("Set OIDC_ROLE_MAP (value=role,...): without it nobody can sign in.")
+    wrong = sorted(set(role_map.values()) - set(STAFF_ROLES))
+    if wrong:
+        raise ConfigError(
+            f"OIDC_ROLE_MAP maps to {', '.join(wrong)}: use {', '.join(STAFF_ROLES)}."
+        )
+    if not config.get("OIDC_ROLE_CLAIM"):
+        raise ConfigError("OIDC_ROLE_CLAIM is empty: name the claim that holds roles.")

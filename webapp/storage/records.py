@@ -67,6 +67,8 @@ class User(db.Model):
     # Changed on sign-out or when disabled, so a replayed session cookie no longer matches.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The council's id for the person (the ID token's sub), once they sign in with it.
+    council_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
 

@@ -1,11 +1,13 @@
-"""Signing in and out for staff: a password, then a code from an authenticator app."""
+"""Signing in and out for staff: a password, or the council's own sign-in (OpenID Connect),
+then a code from an authenticator app unless the council's sign-in already asked for a second
+factor."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
 
-from webapp.access import accounts, two_factor
+from webapp.access import accounts, council, council_accounts, two_factor
 from webapp.access.audit import record_event
 from webapp.access.security import check_password, public, role_required, start_session
 from webapp.extensions import limiter
@@ -21,6 +23,9 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("pages.index"))
     form = SignInForm()
+    if request.method == "POST" and not council.password_sign_in_allowed():
+        record_event("auth.password_sign_in_refused", outcome="denied", detail="LOCAL_SIGN_IN off")
+        abort(403)
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = accounts.user_by_email(email)
@@ -36,7 +41,68 @@ def sign_in():
         else:
             accounts.record_failure("auth.sign_in_failed", email, user)
             form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
-    return render_template("auth/sign_in.html", form=form)
+    return _sign_in_page(form)
+
+
+def _sign_in_page(form: SignInForm | None = None, status: int = 200):
+    return render_template(
+        "auth/sign_in.html",
+        form=form or SignInForm(),
+        council=council.enabled(),
+        local=council.password_sign_in_allowed(),
+    ), status
+
+
+COUNCIL_FAILED = "Signing in with your council account did not work. Try again"
+COUNCIL_REFUSED = (
+    "Your council account cannot sign in to this service. Ask your manager or an admin"
+)
+
+
+@bp.route("/sign-in/council")
+@public
+def council_start():
+    """Off to the council's sign-in page (a link, not a form: the page's CSP allows forms to
+    post only here, and a GET that starts a sign-in changes nothing)."""
+    if not council.enabled():
+        abort(404)
+    try:
+        return council.start()
+    except council.CouncilSignInFailed as error:
+        record_event("auth.council_failed", outcome="denied", detail=str(error))
+        flash(COUNCIL_FAILED, "error")
+        return _sign_in_page(status=503)
+
+
+@bp.route("/sign-in/council/callback")
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"])
+@public
+def council_callback():
+    """Back from the council: the token checked, the account found or made, then our second
+    factor unless the provider's amr says it did one."""
+    if not council.enabled():
+        abort(404)
+    try:
+        claims = council.finish()
+        user = council_accounts.account_for(claims)
+    except council.CouncilSignInFailed as error:
+        record_event("auth.council_failed", outcome="denied", detail=str(error))
+        flash(COUNCIL_FAILED, "error")
+        return _sign_in_page(status=400)
+    except council_accounts.CouncilRefused as refusal:
+        user_id = refusal.user.id if refusal.user else None
+        record_event(
+            "auth.council_refused", outcome="denied", user_id=user_id, detail=refusal.reason
+        )
+        flash(COUNCIL_REFUSED, "error")
+        return _sign_in_page(status=403)
+    if council_accounts.multi_factor_done(claims):
+        start_session(user)
+        record_event("auth.signed_in", detail="council sign-in with its multi-factor", commit=True)
+        return redirect(url_for("pages.index"))
+    two_factor.begin(user)
+    accounts.save()
+    return redirect(url_for("auth.enter_code" if user.totp_secret else "auth.set_up_code"))
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])

@@ -29,6 +29,10 @@ PUBLIC = {
     "auth.sign_in",
     "auth.enter_code",
     "auth.set_up_code",
+    # Council sign-in: 404 unless configured; the callback checks its own state and token
+    # (tests/webapp/views/test_council_sign_in.py).
+    "auth.council_start",
+    "auth.council_callback",
     "pages.healthz",
     "parent.open_link",
     "static",
@@ -275,3 +279,34 @@ def test_anonymous_users_are_sent_to_sign_in(app, world):
     response = app.test_client().get("/cases")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_council_sign_in_routes_are_open_to_everyone_and_check_their_own_state(app):
+    """The two council sign-in routes (public above), with council sign-in configured: every
+    kind of user may start one, and a callback without our state is refused (400) for all."""
+    from tests.conftest import TEST_CONFIG
+    from tests.council_provider import council_provider, council_settings
+
+    with app.app_context():
+        team = create_team(name="North")
+        sessions = {role: create_user(role=role, team=team).get_id() for role in sorted(STAFF)}
+    with council_provider() as provider:
+        council_app = create_app(
+            {
+                **TEST_CONFIG,
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                **council_settings(provider),
+            }
+        )
+        for persona in ("anonymous", *sessions):
+            client = council_app.test_client()
+            if persona != "anonymous":
+                sign_in_as(client, sessions[persona])
+            start = client.get("/sign-in/council")
+            assert start.status_code == 302, persona
+            assert start.location.startswith(provider.url), persona
+            callback = client.get("/sign-in/council/callback?code=made-up&state=made-up")
+            assert callback.status_code == 400, persona
+        with council_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
