@@ -246,9 +246,9 @@ def test_database_unavailable_gives_a_clear_page_and_keeps_saved_answers(app, tm
     outage = down.test_client()
     outage.set_cookie("session", tab.get_cookie("session").value, domain="localhost")
     response = outage.get(url)
-    assert response.status_code == 500
+    assert response.status_code == 503  # the database is down: unavailable, not an error of ours
     text = response.get_data(as_text=True)
-    assert "Sorry, there is a problem with the service" in text
+    assert "Sorry, the service is unavailable" in text
     assert "Anything you already saved is safe" in text
     assert "Traceback" not in text and "OperationalError" not in text
 

@@ -127,7 +127,8 @@ def test_production_with_safe_settings_starts(monkeypatch):
 
 def test_healthz(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_unknown_page_is_a_plain_404_page(client):
