@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 STATIC := webapp/static
 DEBIAN_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-DEBIAN_TEST := chromium nginx openssl redis-server
+DEBIAN_TEST := chromium nginx openssl redis-server postgresql
 export DEMO_PASSWORD ?= demo-password-change-me
 .DEFAULT_GOAL := setup
 
