@@ -119,3 +119,20 @@ def test_database_down_gives_a_plain_503_and_the_health_check_says_so(tmp_path):
     assert health.json == {"status": "down", "database": "down", "rate_limits": "ok"}
     assert_plain_503(sign_in_attempt(client))
     assert_plain_503(client.get("/p/start/" + "a" * 43))
+
+
+def test_redis_lost_during_a_request_is_still_a_503(app_on_redis, redis_server):
+    """Redis goes away after the limit was checked: the limiter's headers, added after the
+    view, fail outside any handler of the view's, and Flask turns that into a 500. It is
+    still an outage, so it answers 503."""
+    from webapp.extensions import limiter
+
+    def stops_redis():
+        redis_server.stop()
+        return "done"
+
+    app_on_redis.add_url_rule(
+        "/stops-redis", "stops_redis", limiter.limit("5 per minute")(stops_redis)
+    )
+    app_on_redis.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the 500 handler runs
+    assert_plain_503(app_on_redis.test_client().get("/stops-redis"))
