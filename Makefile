@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app webapp
 STATIC := webapp/static
 DEBIAN_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
-DEBIAN_TEST := chromium nginx openssl
+DEBIAN_TEST := chromium nginx openssl redis-server postgresql
 export DEMO_PASSWORD ?= demo-password-change-me
 .DEFAULT_GOAL := setup
 
@@ -44,7 +44,7 @@ $(STATIC)/.installed: node_modules/.installed $(VENV)/.installed $(wildcard weba
 	scripts/ensure-debian-packages $(DEBIAN_RUNTIME)
 	touch $@
 
-.debian-test.stamp:
+.debian-test.stamp: Makefile
 	scripts/ensure-debian-packages $(DEBIAN_TEST)
 	touch $@
 

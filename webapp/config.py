@@ -56,7 +56,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL")
         or f"sqlite:///{INSTANCE_DIR / 'screening.sqlite'}",
         "DEMO_MODE": _flag("DEMO_MODE", default=not production),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or "memory://",
+        # wrap_exceptions: an unreachable store raises limits' StorageError, which the error
+        # pages answer with 503 (webapp/web/errors.py). The timeouts keep a request from hanging
+        # on a Redis that does not answer (the in-memory store ignores them).
+        "RATELIMIT_STORAGE_OPTIONS": {
+            "wrap_exceptions": True,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 2,
+        },
         "RATELIMIT_HEADERS_ENABLED": True,
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
@@ -204,6 +212,18 @@ def check_config(config: dict) -> None:
         raise ConfigError("Set DATABASE_URL to a PostgreSQL database: production needs one.")
     if config.get("DEMO_MODE"):
         raise ConfigError("Demo mode is refused in production: unset DEMO_MODE.")
+    check_rate_limit_storage(config)
+
+
+def check_rate_limit_storage(config: dict) -> None:
+    """In production, limits are kept where every worker of every instance counts them: an
+    in-memory store counts each worker apart, so a limit of 20 would let 20 tries per worker."""
+    uri = str(config.get("RATELIMIT_STORAGE_URI") or "memory://")
+    if uri.startswith("memory:"):
+        raise ConfigError(
+            "Set RATELIMIT_STORAGE_URI to a Redis address (redis://host:6379/0): in production, "
+            "memory:// would give each worker and each instance limits of its own."
+        )
 
 
 def check_crisis_lines(lines) -> None:

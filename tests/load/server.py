@@ -9,6 +9,7 @@ import os
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -95,6 +96,7 @@ class Client:
         self.port = port
         self.cookies: dict[str, str] = {}
         self.csrf = ""
+        self.extra_headers: dict[str, str] = {}
 
     def request(
         self,
@@ -103,9 +105,9 @@ class Client:
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
     ) -> Reply:
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        connection = self.connect()
         try:
-            headers = dict(headers or {})
+            headers = {**self.extra_headers, **(headers or {})}
             if self.cookies:
                 headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
             connection.request(method, path, body=body, headers=headers)
@@ -122,6 +124,9 @@ class Client:
         if match:
             self.csrf = match.group(1).decode()
         return reply
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
 
     def get(self, path: str) -> Reply:
         return self.request("GET", path)
@@ -141,3 +146,18 @@ class Client:
             json.dumps(payload).encode(),
             {"Content-Type": "application/json", "X-CSRFToken": self.csrf},
         )
+
+
+class HttpsClient(Client):
+    """A tab on https://127.0.0.1:port (a proxy's self-signed certificate), sending the Referer a
+    browser sends under `Referrer-Policy: same-origin`: Flask-WTF wants one over HTTPS."""
+
+    def __init__(self, port: int):
+        super().__init__(port)
+        self.extra_headers = {"Referer": f"https://127.0.0.1:{port}/"}
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        self.context.check_hostname = False
+        self.context.verify_mode = ssl.CERT_NONE  # the test's own self-signed certificate
+
+    def connect(self) -> http.client.HTTPConnection:
+        return http.client.HTTPSConnection("127.0.0.1", self.port, timeout=30, context=self.context)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from screening import builtin_content
 from webapp.access.security import public, role_required
-from webapp.services.health import database_answers
+from webapp.services.health import health_report
 from webapp.storage.database import reads_only
 
 bp = Blueprint("pages", __name__)
@@ -26,8 +26,10 @@ def index():
 @reads_only
 @public
 def healthz():
-    database_answers()
-    return {"status": "ok"}
+    # Which part is down, for the load balancer and whoever is on call; 503 takes this
+    # instance out of the load balancer's rotation.
+    report = health_report()
+    return report, 200 if report["status"] == "ok" else 503
 
 
 def register_context(app: Flask) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 
 from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from webapp.access.audit import record_event
 from webapp.extensions import db
@@ -26,15 +29,20 @@ MESSAGES = {
     415: ("Sorry, there is a problem with that request", "Go back and try again."),
     429: ("Too many tries", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Try again in a few minutes."),
 }
+
+# A part the service depends on is down (the database, or Redis where the limits are counted):
+# nothing is wrong with the request or our code, so the answer is 503, not 500.
+OUTAGES = (OperationalError, StorageError)
 
 
 def render_error(status: int, reference: str | None = None):
     title, advice = MESSAGES.get(status, MESSAGES[500])
-    if status in (413, 500):
-        # The database may be what failed (500), or the request was refused before its body was
-        # read (413): this page must not ask the database anything (who is signed in, a
-        # parent's display options), so it has its own plain layout.
+    if status in (413, 500, 503):
+        # The database may be what failed (500, 503), or the request was refused before its
+        # body was read (413): this page must not ask the database anything (who is signed in,
+        # a parent's display options), so it has its own plain layout.
         g.plain_page = True
         page = render_template("error_plain.html", title=title, advice=advice, reference=reference)
     else:
@@ -44,7 +52,7 @@ def render_error(status: int, reference: str | None = None):
 
 def register(app: Flask) -> None:
     for status in MESSAGES:
-        if status not in (404, 500):
+        if status not in (404, 500, 503):
             app.register_error_handler(status, lambda exc, s=status: render_error(s))
 
     @app.errorhandler(404)
@@ -64,8 +72,19 @@ def register(app: Flask) -> None:
         record_event("rate_limit.hit", outcome="denied")
         return render_error(429)
 
+    @app.errorhandler(503)
+    def unavailable(exc):
+        return outage(exc)
+
+    for kind in OUTAGES:
+        app.register_error_handler(kind, outage)
+
     @app.errorhandler(500)
     def server_error(exc):
+        # An outage met after the view (the limiter's headers, a commit at teardown) reaches
+        # here as a 500: it is still an outage.
+        if isinstance(getattr(exc, "original_exception", None), OUTAGES):
+            return outage(exc.original_exception)
         reference = uuid.uuid4().hex[:10]
         # The reference ties the page to the log line; no request data is logged.
         log.error(
@@ -75,6 +94,17 @@ def register(app: Flask) -> None:
         )
         db.session.rollback()
         return render_error(500, reference)
+
+
+def outage(exc):
+    """The plain 503 page, with a reference for the log line that names the failed part's
+    error (never the request's data)."""
+    reference = uuid.uuid4().hex[:10]
+    log.error("Service unavailable %s: %s", reference, type(exc).__name__)
+    with contextlib.suppress(SQLAlchemyError):
+        db.session.rollback()
+    page, status = render_error(503, reference)
+    return page, status, {"Retry-After": "30"}
 
 
 def link_problem(status: int):

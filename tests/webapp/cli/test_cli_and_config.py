@@ -90,10 +90,22 @@ def test_create_user_refuses_a_short_password(app):
             {"SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql://db/app", "DEMO_MODE": "1"},
             "Demo mode",
         ),
+        (
+            {"SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql://db/app"},
+            "RATELIMIT_STORAGE_URI to a Redis address",
+        ),
+        (
+            {
+                "SECRET_KEY": "s" * 40,
+                "DATABASE_URL": "postgresql://db/app",
+                "RATELIMIT_STORAGE_URI": "memory://",
+            },
+            "memory:// would give each worker and each instance limits of its own",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(monkeypatch, env, message):
-    for name in ("SECRET_KEY", "DATABASE_URL", "DEMO_MODE"):
+    for name in ("SECRET_KEY", "DATABASE_URL", "DEMO_MODE", "RATELIMIT_STORAGE_URI"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("APP_ENV", "production")
     for name, value in env.items():
@@ -106,14 +118,17 @@ def test_production_with_safe_settings_starts(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "s" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/app")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://redis-host:6379/0")
     monkeypatch.delenv("DEMO_MODE", raising=False)
     config = load_config()
     assert config["SESSION_COOKIE_SECURE"] and not config["DEMO_MODE"]
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://redis-host:6379/0"
 
 
 def test_healthz(client):
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok", "rate_limits": "ok"}
 
 
 def test_unknown_page_is_a_plain_404_page(client):
