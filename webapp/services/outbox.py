@@ -23,9 +23,11 @@ from webapp.services.notify import Outgoing, PermanentFailure, TemporaryFailure
 from webapp.services.tasks import add_task
 from webapp.storage.clock import utcnow
 from webapp.storage.records import Message
-from webapp.storage.states import MessageStatus, TaskKind
+from webapp.storage.states import MessageKind, MessageStatus, TaskKind
 
 DUE = (MessageStatus.QUEUED, MessageStatus.SENDING)
+# Messages to staff, not the parent: a failure is told to whoever reads the case.
+STAFF_KINDS = (MessageKind.SAFETY_ALERT, MessageKind.SAFETY_ESCALATION)
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,11 @@ def _give_up(claim: Claim, error: str) -> str:
         message.case_id,
         TaskKind.MESSAGE_FAILED,
         f"The {message.kind} message by {message.channel} could not be sent: {error}. "
-        "Contact the parent another way.",
+        + (
+            f"Tell {message.recipient} another way."
+            if message.kind in STAFF_KINDS
+            else "Contact the parent another way."
+        ),
         message,
     )
     record_event("message.failed", case_id=message.case_id, outcome="failed", detail=error)

@@ -97,6 +97,10 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     # To the worker, not the parent: their link closes unfinished soon.
     EXPIRY_WARNING = "expiry_warning"
+    # To staff, not the parent: a safety alert (the case's worker and the team's duty inbox),
+    # and its escalation (the team's lead). Their words name the case, never the answers.
+    SAFETY_ALERT = "safety_alert"
+    SAFETY_ESCALATION = "safety_escalation"
 
 
 class MessageStatus(StrEnum):

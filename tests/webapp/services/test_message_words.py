@@ -16,6 +16,8 @@ SAMPLE = {
     "link": "the link",
     "deadline": "Tuesday 15 December",
     "service_name": "Support",
+    "case_reference": "C000042",
+    "case_link": "the case link",
 }
 CHANNELS = ("sms", "email", "letter")
 
