@@ -16,6 +16,8 @@ FIELDS = frozenset(
         *("worker_name", "team_name", "team_phone", "link", "deadline", "service_name"),
         # Staff alerts only: which case, and the address of its page.
         *("case_reference", "case_link"),
+        # The parent's copy of the plan only: its adjustments, one "- " line each.
+        "plan_items",
     }
 )
 

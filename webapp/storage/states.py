@@ -101,6 +101,8 @@ class MessageKind(StrEnum):
     # and its escalation (the team's lead). Their words name the case, never the answers.
     SAFETY_ALERT = "safety_alert"
     SAFETY_ESCALATION = "safety_escalation"
+    # To the parent, by letter only: their copy of the agreed plan, in easy read.
+    PLAN_COPY = "plan_copy"
 
 
 class MessageStatus(StrEnum):

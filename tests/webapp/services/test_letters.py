@@ -112,3 +112,126 @@ def test_the_stand_in_refuses_a_precompiled_letter_as_notify_does(notify, body, 
     assert refused.value.status_code == 400
     assert refused.value.message == [{"error": error, "message": message}]
     assert notify.notifications == []
+
+
+# --- the parent's copy of the plan, and printing when letters are off -----------------------
+
+
+def agreed_case(app, worker_id: int, *, agree: bool = True) -> int:
+    from questionnaires import builtin_library
+    from webapp.extensions import db
+    from webapp.services.plans import agree_plan
+    from webapp.services.questions import save_answer, start_response
+    from webapp.services.scoring import submit_response
+    from webapp.storage.records import Case, User
+
+    case_id = make_case(app, worker_id, phone=None, method="letter", address=ADDRESS)
+    with app.app_context():
+        case, user = db.session.get(Case, case_id), db.session.get(User, worker_id)
+        reading = builtin_library().get("reading-writing")
+        response = start_response(case, reading, "with-worker", user)
+        for item in reading.items:
+            save_answer(response, item.id, item.option_values[-1])
+        submit_response(response, user)
+        if agree:
+            agree_plan(case.draft_plan, user)
+        db.session.commit()
+    return case_id
+
+
+def signed_in_worker(app, worker_id: int):
+    from tests.factories import sign_in_as
+    from webapp.extensions import db
+    from webapp.storage.records import User
+
+    client = app.test_client()
+    with app.app_context():
+        sign_in_as(client, db.session.get(User, worker_id))
+    return client
+
+
+def post_the_plan(app, client, case_id: int):
+    from tests.pages import csrf_token, get_page, post_page
+
+    page = get_page(client, f"/cases/{case_id}/plan")
+    assert page.select_one("[data-testid=post-plan]") is not None
+    return post_page(client, f"/cases/{case_id}/plan/post", {"csrf_token": csrf_token(page)})
+
+
+def plan_words(app, case_id: int) -> list[str]:
+    from screening.content import builtin_content
+    from webapp.extensions import db
+    from webapp.storage.records import Case
+
+    catalogue = builtin_content().adjustments
+    with app.app_context():
+        plan = db.session.get(Case, case_id).agreed_plan
+        return [
+            catalogue[i.adjustment_id].parent_text or catalogue[i.adjustment_id].title
+            for i in plan.active_items
+        ]
+
+
+def test_the_parents_copy_of_the_plan_is_posted_as_a_pdf(app, notify, worker):  # noqa: F811
+    from tests.pages import csrf_token, post_page
+
+    case_id = agreed_case(app, worker)
+    client = signed_in_worker(app, worker)
+    page = post_the_plan(app, client, case_id)
+    # This parent's plan says to phone before any letter: it waits for the call.
+    assert "The letter waits until you record your phone call" in page.get_text()
+    assert run_sender(app).handled == 0
+    page = post_page(client, f"/cases/{case_id}/messages/phoned", {"csrf_token": csrf_token(page)})
+    assert "1 letter(s) will now be sent" in page.get_text()
+    assert run_sender(app).sent == 1
+
+    (sent,) = notify.notifications
+    assert (sent.type, sent.to, sent.status) == ("letter", "Sam Parent", "delivered")
+    text = pdf_text(sent.pdf)
+    assert "This is your plan. It says how we will work with you." in text
+    items = plan_words(app, case_id)
+    assert items and all(" ".join(item.split()) in text for item in items)
+    assert "Phone 020 7946 0000." in text
+
+
+def test_a_draft_plan_is_not_posted(app, notify, worker):  # noqa: F811
+    from tests.pages import csrf_token, get_page, post_page
+
+    case_id = agreed_case(app, worker, agree=False)
+    client = signed_in_worker(app, worker)
+    plan_page = get_page(client, f"/cases/{case_id}/plan")
+    assert plan_page.select_one("[data-testid=post-plan]") is None
+    page = post_page(client, f"/cases/{case_id}/plan/post", {"csrf_token": csrf_token(plan_page)})
+    assert "Agree the plan before you send the parent a copy." in page.get_text()
+    assert run_sender(app).handled == 0
+
+
+def test_without_notify_the_worker_prints_each_letter_from_the_case_page(app, worker):  # noqa: F811
+    from tests.pages import get_page
+
+    case_id = agreed_case(app, worker)
+    client = signed_in_worker(app, worker)
+    page = post_the_plan(app, client, case_id)
+    assert "Print the letter below" in page.get_text()
+    queued = send_a_link(app, case_id, worker)  # the link, by letter too
+    page = get_page(client, f"/cases/{case_id}")
+    links = [a for a in page.select("[data-message] a") if "Print the letter" in a.get_text()]
+    assert len(links) == 2
+    texts = []
+    for link in links:
+        response = client.get(link["href"])
+        assert response.status_code == 200 and response.mimetype == "application/pdf"
+        texts.append(pdf_text(response.data))
+    link_text = next(line for line in queued.body.splitlines() if line.startswith("http"))
+    assert any(squashed(link_text) in squashed(text) for text in texts)
+    assert any("This is your plan." in text for text in texts)
+    assert all("Sam Parent" in text and "AB1 2CD" in text for text in texts)
+
+
+def test_another_cases_letter_is_not_found(app, worker):  # noqa: F811
+    case_id = agreed_case(app, worker)
+    other_id = make_case(app, worker, phone=None, method="letter", address=ADDRESS)
+    message = send_a_link(app, other_id, worker)
+    client = signed_in_worker(app, worker)
+    assert client.get(f"/cases/{case_id}/messages/{message.id}/letter.pdf").status_code == 404
+    assert client.get(f"/cases/{other_id}/messages/{message.id}/letter.pdf").status_code == 200
