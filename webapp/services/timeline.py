@@ -102,6 +102,14 @@ def message_timeline(message) -> list[TimelineEntry]:
         entries.append(TimelineEntry(message.sent_at, "message", f"{what} sent"))
     elif message.status == MessageStatus.FAILED:
         entries.append(TimelineEntry(message.created_at, "message", f"{what} could not be sent"))
+    elif message.status == MessageStatus.WITHDRAWN:
+        entries.append(
+            TimelineEntry(
+                message.created_at,
+                "message",
+                f"{what} not sent: {(message.last_error or '').removeprefix('Not sent: ')}",
+            )
+        )
     if message.delivered_at and message.delivery_status:
         status = message.delivery_status
         text = f"{what} delivered" if status == DELIVERED else f"{what} failed: {status}"

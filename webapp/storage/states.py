@@ -120,6 +120,9 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     HELD = "held"
     TO_COPY = "to_copy"
+    # Not sent: a reminder or expiry warning whose link closed, expired or had its answers sent
+    # before a sender took it (the sender checks when it sends).
+    WITHDRAWN = "withdrawn"
 
 
 class TaskKind(StrEnum):
