@@ -45,16 +45,17 @@ def address_lines(recipient: str) -> list[str]:
     return lines
 
 
-def blocks(body: str) -> list[tuple[str, object]]:
+def blocks(body: str) -> list[tuple[str, str | list[str]]]:
     """The words as paragraphs, a link, and lists (consecutive lines starting "- ")."""
-    found: list[tuple[str, object]] = []
+    found: list[tuple[str, str | list[str]]] = []
     for line in (line.strip() for line in body.splitlines()):
         if not line:
             continue
         if line.startswith(LIST_ITEM):
             item = line.removeprefix(LIST_ITEM)
-            if found and found[-1][0] == "list":
-                found[-1][1].append(item)  # type: ignore[union-attr]
+            last = found[-1][1] if found and found[-1][0] == "list" else None
+            if isinstance(last, list):
+                last.append(item)
             else:
                 found.append(("list", [item]))
         elif line.startswith(("http://", "https://")):
