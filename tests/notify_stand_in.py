@@ -8,6 +8,13 @@ Notify checks and answers as its documentation says.
   mobile number or an email address, a letter's address lines (400 ValidationError or
   BadRequestError otherwise). A 201 answer has id, reference, content, uri and template.
 - GET /v2/notifications?reference=...: the notifications sent with that reference.
+- POST /v2/notifications/letter with "content": a precompiled letter, as documented: reference
+  and content required, postage first, second or economy, nothing else (400 ValidationError);
+  content base64 of a PDF (400 BadRequestError "Letter content is not a valid PDF"). Notify
+  checks the letter against its specification after taking it: a letter that is not A4, has
+  more than 10 pages or 2 MB, or lacks the address in its window, or has anything else in the
+  clear space around it, gets the status "validation-failed". The address's first line,
+  read from the window, is who it went to. A 201 answer has id, reference and postage.
 - The test key's numbers and addresses give their documented delivery statuses (07700900003
   and temp-fail@simulator.notify: temporary-failure; 07700900002 and perm-fail@simulator.notify:
   permanent-failure; anything else: delivered).
@@ -16,6 +23,9 @@ Notify checks and answers as its documentation says.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import io
 import json
 import re
 import threading
@@ -26,6 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 SERVICE_ID = "26785a09-ab16-4eb0-8407-a37497a57506"
 SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
@@ -46,6 +58,17 @@ FIELDS = {
     ),
     "letter": ({"template_id", "personalisation"}, {"reference"}),
 }
+PRECOMPILED = ({"reference", "content"}, {"postage"})
+POSTAGE = ("first", "second", "economy")
+NOT_A_PDF = "Letter content is not a valid PDF"
+# Notify's letter specification, in mm from the page's top left corner.
+A4_POINTS = (595.28, 841.89)
+MAX_PAGES = 10
+MAX_BYTES = 2 * 1024 * 1024
+ADDRESS_WINDOW = (24.6, 39.5, 24.6 + 95.0, 39.5 + 26.8)  # left, top, right, bottom
+CLEAR_SPACE = (15.0, 30.0, 125.0, 95.0)
+PRINTABLE = (15.0, 5.0, 210.0 - 15.0, 297.0 - 5.0)
+MM = 72 / 25.4
 STATUS_BY_RECIPIENT = {
     "07700900003": "temporary-failure",
     "temp-fail@simulator.notify": "temporary-failure",
@@ -65,6 +88,8 @@ class Notification:
     personalisation: dict
     to: str
     status: str
+    pdf: bytes | None = None
+    postage: str | None = None
 
 
 @dataclass
@@ -92,7 +117,6 @@ class StandInNotify:
             "NOTIFY_BASE_URL": self.url,
             "NOTIFY_SMS_TEMPLATE_ID": TEMPLATES["sms"][0],
             "NOTIFY_EMAIL_TEMPLATE_ID": TEMPLATES["email"][0],
-            "NOTIFY_LETTER_TEMPLATE_ID": TEMPLATES["letter"][0],
         }
 
 
@@ -124,11 +148,7 @@ def check_token(header: str | None) -> None:
         raise _Refusal(403, "AuthError", CLOCK_ERROR)
 
 
-def check_body(kind: str, body: object) -> tuple[str, dict, str]:
-    """The template id, personalisation and recipient of a valid send, or a 400 refusal."""
-    if not isinstance(body, dict):
-        raise _Refusal(400, "ValidationError", "Request body is not a JSON object")
-    required, optional = FIELDS[kind]
+def check_fields(body: dict, required: set[str], optional: set[str]) -> None:
     extra = set(body) - required - optional
     if extra:
         raise _Refusal(
@@ -138,6 +158,13 @@ def check_body(kind: str, body: object) -> tuple[str, dict, str]:
         )
     for name in sorted(required - set(body)):
         raise _Refusal(400, "ValidationError", f"{name} is a required property")
+
+
+def check_body(kind: str, body: object) -> tuple[str, dict, str]:
+    """The template id, personalisation and recipient of a valid send, or a 400 refusal."""
+    if not isinstance(body, dict):
+        raise _Refusal(400, "ValidationError", "Request body is not a JSON object")
+    check_fields(body, *FIELDS[kind])
     personalisation = body.get("personalisation") or {}
     if not isinstance(personalisation, dict):
         raise _Refusal(400, "ValidationError", "personalisation is not of type object")
@@ -163,6 +190,78 @@ def check_body(kind: str, body: object) -> tuple[str, dict, str]:
     else:
         to = str(personalisation["address_line_1"])
     return template_id, personalisation, to
+
+
+def check_precompiled(body: dict) -> tuple[bytes, str]:
+    """The PDF and postage of a valid precompiled letter, or a 400 refusal."""
+    check_fields(body, *PRECOMPILED)
+    reference = body["reference"]
+    if not isinstance(reference, str) or not reference or len(reference) > 1000:
+        raise _Refusal(400, "ValidationError", "reference is not a valid string")
+    postage = body.get("postage", "second")
+    if postage not in POSTAGE:
+        raise _Refusal(
+            400, "ValidationError", "postage invalid. It must be either first, second or economy."
+        )
+    try:
+        pdf = base64.b64decode(str(body["content"]), validate=True)
+        PdfReader(io.BytesIO(pdf), strict=False).pages[0]
+    except (binascii.Error, ValueError, PdfReadError, IndexError):
+        raise _Refusal(400, "BadRequestError", NOT_A_PDF) from None
+    if not pdf.startswith(b"%PDF-"):
+        raise _Refusal(400, "BadRequestError", NOT_A_PDF)
+    return pdf, postage
+
+
+def _inside(box: tuple[float, float, float, float], x: float, y: float) -> bool:
+    left, top, right, bottom = box
+    return left <= x <= right and top <= y <= bottom
+
+
+def text_on_page(page) -> list[tuple[str, float, float]]:
+    """Each piece of text on a page and where its baseline starts, in mm from the top left."""
+    height = float(page.mediabox.height)
+    found: list[tuple[str, float, float]] = []
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((text.strip(), x / MM, (height - y) / MM))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def letter_recipient(pdf: bytes) -> tuple[str, str]:
+    """Who a precompiled letter goes to (the first line in the address window) and its status
+    after Notify's checks against the letter specification."""
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = reader.pages
+    sizes_ok = all(
+        abs(float(p.mediabox.width) - A4_POINTS[0]) < 1
+        and abs(float(p.mediabox.height) - A4_POINTS[1]) < 1
+        for p in pages
+    )
+    if not sizes_ok or len(pages) > MAX_PAGES or len(pdf) > MAX_BYTES:
+        return "", "validation-failed"
+    texts = [
+        (text, x, y, number)
+        for number, page in enumerate(pages)
+        for text, x, y in text_on_page(page)
+    ]
+    if any(not _inside(PRINTABLE, x, y) for _text, x, y, _n in texts):
+        return "", "validation-failed"
+    first = [(text, x, y) for text, x, y, number in texts if number == 0]
+    address = [text for text, x, y in first if _inside(ADDRESS_WINDOW, x, y)]
+    crowded = [
+        text
+        for text, x, y in first
+        if _inside(CLEAR_SPACE, x, y) and not _inside(ADDRESS_WINDOW, x, y)
+    ]
+    if not address or crowded:
+        return "", "validation-failed"
+    return address[0], "delivered"
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -221,9 +320,13 @@ class _Handler(BaseHTTPRequestHandler):
             body = json.loads(self.rfile.read(length) or b"null")
         except ValueError:
             body = None
+        precompiled = kind == "letter" and isinstance(body, dict) and "content" in body
         try:
             check_token(self.headers.get("Authorization"))
-            template_id, personalisation, to = check_body(kind, body)
+            if precompiled:
+                pdf, postage = check_precompiled(body)
+            else:
+                template_id, personalisation, to = check_body(kind, body)
         except _Refusal as refusal:
             return self._refuse(refusal, body if isinstance(body, dict) else None)
         with self.state.lock:
@@ -238,6 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if fault is not None:
             return self._refuse(_Refusal(fault, "Exception", "Internal server error"))
+        if precompiled:
+            return self._take_precompiled(body["reference"], pdf, postage)
         notification = Notification(
             id=str(uuid.uuid4()),
             type=kind,
@@ -271,6 +376,23 @@ class _Handler(BaseHTTPRequestHandler):
                 },
             },
         )
+
+    def _take_precompiled(self, reference: str, pdf: bytes, postage: str) -> None:
+        to, status = letter_recipient(pdf)
+        notification = Notification(
+            id=str(uuid.uuid4()),
+            type="letter",
+            reference=reference,
+            template_id="",
+            personalisation={},
+            to=to,
+            status=status,
+            pdf=pdf,
+            postage=postage,
+        )
+        with self.state.lock:
+            self.state.notifications.append(notification)
+        self._answer(201, {"id": notification.id, "reference": reference, "postage": postage})
 
 
 class NotifyServer:

@@ -133,7 +133,6 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "NOTIFY_SMS_TEMPLATE_ID": os.environ.get("NOTIFY_SMS_TEMPLATE_ID", ""),
         "NOTIFY_EMAIL_TEMPLATE_ID": os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", ""),
-        "NOTIFY_LETTER_TEMPLATE_ID": os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", ""),
         # The bearer token Notify sends with its callbacks (set the same in Notify).
         "NOTIFY_CALLBACK_TOKEN": os.environ.get("NOTIFY_CALLBACK_TOKEN", ""),
         # The outbox: a temporary failure waits MESSAGE_RETRY_SECONDS, doubling each time,
@@ -255,11 +254,8 @@ def check_notify(config: dict) -> None:
         )
     missing = [
         name
-        for name in (
-            "NOTIFY_SMS_TEMPLATE_ID",
-            "NOTIFY_EMAIL_TEMPLATE_ID",
-            "NOTIFY_LETTER_TEMPLATE_ID",
-        )
+        # Letters need no template: they go as our own PDF (Notify's precompiled letters).
+        for name in ("NOTIFY_SMS_TEMPLATE_ID", "NOTIFY_EMAIL_TEMPLATE_ID")
         if not config[name]
     ]
     if missing:

@@ -11,7 +11,15 @@ from pathlib import Path
 import yaml
 
 WORDS_FILE = Path(__file__).with_name("message_words.yaml")
-FIELDS = frozenset({"worker_name", "team_name", "team_phone", "link", "deadline", "service_name"})
+FIELDS = frozenset(
+    {
+        *("worker_name", "team_name", "team_phone", "link", "deadline", "service_name"),
+        # Staff alerts only: which case, and the address of its page.
+        *("case_reference", "case_link"),
+        # The parent's copy of the plan only: its adjustments, one "- " line each.
+        "plan_items",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from screening.content import builtin_content
 from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.errors import WorkflowError
@@ -18,7 +19,7 @@ from webapp.services.message_words import Words, compose
 from webapp.services.notify import notify_configured
 from webapp.services.plans import parent_contact
 from webapp.storage.clock import utcnow
-from webapp.storage.records import Case, Invitation, Message, User
+from webapp.storage.records import Case, Invitation, Message, Plan, User
 from webapp.storage.states import Channel, ContactMethod, MessageKind, MessageStatus
 
 # After the parent's preferred method, the order to try: a text, then email, then a letter.
@@ -98,12 +99,7 @@ def queue_link(invitation: Invitation, link: str, user: User | None, kind: str) 
     case = invitation.case
     channel, recipient = choose_channel(case)
     words = compose(kind, channel, link_fields(invitation, link, user))
-    if not notify_configured():
-        status = MessageStatus.TO_COPY
-    elif channel == Channel.LETTER and letters_wait_for_a_call(case):
-        status = MessageStatus.HELD
-    else:
-        status = MessageStatus.QUEUED
+    status = first_status(case, channel)
     message = Message(
         case_id=case.id,
         invitation_id=invitation.id,
@@ -121,6 +117,15 @@ def queue_link(invitation: Invitation, link: str, user: User | None, kind: str) 
     db.session.flush()
     record_event("message.queued", case_id=case.id, detail=f"{kind} by {channel}: {status}")
     return message
+
+
+def first_status(case: Case, channel: str) -> str:
+    """To copy without Notify; a letter the plan holds for a call; else queued."""
+    if not notify_configured():
+        return MessageStatus.TO_COPY
+    if channel == Channel.LETTER and letters_wait_for_a_call(case):
+        return MessageStatus.HELD
+    return MessageStatus.QUEUED
 
 
 def release_held_letters(case: Case) -> int:
@@ -142,3 +147,64 @@ def case_messages(case: Case) -> list[Message]:
             .order_by(Message.created_at, Message.id)
         )
     )
+
+
+def letter_of_case(case: Case, message_id: int) -> Message | None:
+    """One of the case's letters (to print); None for another case's message or not a letter."""
+    message = db.session.get(Message, message_id)
+    if message is None or message.case_id != case.id or message.channel != Channel.LETTER:
+        return None
+    return message
+
+
+def plan_items_words(plan: Plan) -> str:
+    """The plan's adjustments in the parent's words, one "- " line each (a list in a letter)."""
+    catalogue = builtin_content().adjustments
+    lines = []
+    for item in plan.active_items:
+        adjustment = catalogue[item.adjustment_id]
+        lines.append("- " + (adjustment.parent_text or adjustment.title))
+    return "\n".join(lines)
+
+
+def queue_plan_copy(case: Case, user: User) -> Message:
+    """Post the parent their copy of the agreed plan, in easy read, as a letter (committed).
+    Without Notify the worker prints it from the case page."""
+    plan = case.agreed_plan
+    if plan is None:
+        raise WorkflowError("Agree the plan before you send the parent a copy.")
+    recipient = recipient_on(case, Channel.LETTER)
+    if recipient is None:
+        raise WorkflowError(
+            "There is no postal address for this parent. Add one to the referral, "
+            "or print the parent's copy and give it to them."
+        )
+    contact = parent_contact(case)
+    fields = {
+        "worker_name": user.name,
+        "team_name": contact.team or current_app.config["ORGANISATION_NAME"],
+        "team_phone": contact.phone or current_app.config["ORGANISATION_PHONE"] or "",
+        "service_name": current_app.config["SERVICE_NAME"],
+        "plan_items": plan_items_words(plan),
+    }
+    words = compose(MessageKind.PLAN_COPY, Channel.LETTER, fields)
+    status = first_status(case, Channel.LETTER)
+    message = Message(
+        case_id=case.id,
+        kind=MessageKind.PLAN_COPY,
+        channel=Channel.LETTER,
+        recipient=recipient,
+        subject=words.subject,
+        body=words.body,
+        reference=str(uuid.uuid4()),
+        status=status,
+        next_attempt_at=utcnow(),
+        created_by_id=user.id,
+    )
+    db.session.add(message)
+    db.session.flush()
+    record_event(
+        "message.queued", case_id=case.id, detail=f"plan {plan.version} copy by letter: {status}"
+    )
+    db.session.commit()
+    return message

@@ -1,9 +1,11 @@
-"""GOV.UK Notify, through its Python client: one template per channel, whose body is
-placeholders our own words fill (docs/deployment.md). A send either returns Notify's id, or
-raises TemporaryFailure (try again later) or PermanentFailure (a person must act)."""
+"""GOV.UK Notify, through its Python client: a template for texts and one for emails, whose
+bodies are placeholders our own words fill, and letters as our own PDF through Notify's
+precompiled-letter call (docs/deployment.md). A send either returns Notify's id, or raises
+TemporaryFailure (try again later) or PermanentFailure (a person must act)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from flask import current_app
@@ -11,10 +13,9 @@ from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 from requests import RequestException
 
+from webapp.services.letters import letter_pdf
 from webapp.storage.states import Channel
 
-# Notify's letters take up to 7 address lines; the first is the name, the last the postcode.
-MAX_ADDRESS_LINES = 7
 # Statuses Notify answers that are worth another try: rate and daily limits, its own errors.
 TEMPORARY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
 
@@ -51,13 +52,6 @@ def _client() -> NotificationsAPIClient:
     return NotificationsAPIClient(config["NOTIFY_API_KEY"], base_url=config["NOTIFY_BASE_URL"])
 
 
-def address_lines(recipient: str) -> dict[str, str]:
-    lines = [line.strip() for line in recipient.splitlines() if line.strip()]
-    if len(lines) > MAX_ADDRESS_LINES:  # keep the name and the postcode; join the middle
-        lines = [*lines[:5], ", ".join(lines[5:-1]), lines[-1]]
-    return {f"address_line_{number}": line for number, line in enumerate(lines, start=1)}
-
-
 def send(message: Outgoing) -> str:
     """Send one message; Notify's id for it."""
     config = current_app.config
@@ -78,17 +72,23 @@ def send(message: Outgoing) -> str:
                 personalisation=personalisation,
                 reference=message.reference,
             )
-        else:
-            answer = client.send_letter_notification(
-                template_id=config["NOTIFY_LETTER_TEMPLATE_ID"],
-                personalisation=address_lines(message.recipient) | personalisation,
-                reference=message.reference,
+        else:  # the address is in the PDF's window, where Notify reads it
+            pdf = _letter(message)
+            answer = client.send_precompiled_letter_notification(
+                reference=message.reference, pdf_file=io.BytesIO(pdf)
             )
     except APIError as error:
         raise _failure(error) from error
     except RequestException as error:  # no answer at all: it may come back
         raise TemporaryFailure(f"Notify did not answer: {type(error).__name__}") from error
     return str(answer["id"])
+
+
+def _letter(message: Outgoing) -> bytes:
+    try:
+        return letter_pdf(message.recipient, message.subject, message.body)
+    except Exception as error:  # WeasyPrint's own errors: sending again would fail the same way
+        raise PermanentFailure(f"The letter could not be made: {type(error).__name__}") from error
 
 
 def sent_with_reference(reference: str) -> str | None:

@@ -22,10 +22,14 @@ from webapp.services import notify
 from webapp.services.notify import Outgoing, PermanentFailure, TemporaryFailure
 from webapp.services.tasks import add_task
 from webapp.storage.clock import utcnow
-from webapp.storage.records import Message
-from webapp.storage.states import MessageStatus, TaskKind
+from webapp.storage.records import Invitation, Message
+from webapp.storage.states import InvitationState, MessageKind, MessageStatus, TaskKind
 
 DUE = (MessageStatus.QUEUED, MessageStatus.SENDING)
+# Messages only worth sending while their link is open and unfinished.
+WHILE_OPEN = (MessageKind.REMINDER, MessageKind.EXPIRY_WARNING)
+# Messages to staff, not the parent: a failure is told to whoever reads the case.
+STAFF_KINDS = (MessageKind.SAFETY_ALERT, MessageKind.SAFETY_ESCALATION)
 
 
 @dataclass(frozen=True)
@@ -56,19 +60,40 @@ def backoff(attempt: int) -> timedelta:
     return timedelta(seconds=base * 2 ** (attempt - 1))
 
 
-def claim_next(now: datetime | None = None) -> Claim | None:
-    """Claim the next due message (committed), or None when nothing is due."""
-    now = now or utcnow()
-    message = db.session.scalar(
-        select(Message)
-        .where(Message.status.in_(DUE), Message.next_attempt_at <= now)
-        .order_by(Message.next_attempt_at, Message.id)
-        .limit(1)
-        .with_for_update(skip_locked=True)
-    )
-    if message is None:
-        db.session.rollback()
+def no_longer_wanted(message: Message, now: datetime) -> str | None:
+    """Why a reminder or expiry warning queued earlier must not go now: its link's state
+    (submitted, revoked or expired), or None when it is still open and unfinished."""
+    if message.kind not in WHILE_OPEN or message.invitation_id is None:
         return None
+    invitation = db.session.get(Invitation, message.invitation_id)
+    state = invitation.state(now) if invitation is not None else InvitationState.REVOKED
+    return None if state == InvitationState.OPEN else state
+
+
+def claim_next(now: datetime | None = None) -> Claim | None:
+    """Claim the next due message (committed), or None when nothing is due. A reminder whose
+    link has closed since it was queued is withdrawn here, at send time, and never sent."""
+    now = now or utcnow()
+    while True:
+        message = db.session.scalar(
+            select(Message)
+            .where(Message.status.in_(DUE), Message.next_attempt_at <= now)
+            .order_by(Message.next_attempt_at, Message.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if message is None:
+            db.session.rollback()
+            return None
+        reason = no_longer_wanted(message, now)
+        if reason is None:
+            break
+        message.status = MessageStatus.WITHDRAWN
+        message.last_error = f"Not sent: the link was {reason} first."
+        record_event(
+            "message.withdrawn", case_id=message.case_id, detail=f"{message.kind}: {reason}"
+        )
+        db.session.commit()
     message.status = MessageStatus.SENDING
     message.attempts += 1
     message.next_attempt_at = now + timedelta(seconds=current_app.config["MESSAGE_CLAIM_SECONDS"])
@@ -134,7 +159,11 @@ def _give_up(claim: Claim, error: str) -> str:
         message.case_id,
         TaskKind.MESSAGE_FAILED,
         f"The {message.kind} message by {message.channel} could not be sent: {error}. "
-        "Contact the parent another way.",
+        + (
+            f"Tell {message.recipient} another way."
+            if message.kind in STAFF_KINDS
+            else "Contact the parent another way."
+        ),
         message,
     )
     record_event("message.failed", case_id=message.case_id, outcome="failed", detail=error)

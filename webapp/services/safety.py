@@ -3,10 +3,9 @@ every staff page until a worker records the safety check, and an alert nobody ac
 SAFETY_ALERT_ESCALATE_HOURS goes to the team's lead. These are the steps; views and commands
 call them, and they never render anything.
 
-Telling people outside the service (email, text) comes later, through a messaging layer. It
-hooks in at exactly two places, ``tell_team_of_raised_alert`` and ``tell_lead_of_escalation``:
-both run inside the step's transaction, so an outbox row added there is committed (or rolled
-back) with the alert itself."""
+Staff are also told by email (services/staff_alerts.py), at exactly two places,
+``tell_team_of_raised_alert`` and ``tell_lead_of_escalation``: both run inside the step's
+transaction, so the outbox rows are committed (or rolled back) with the alert itself."""
 
 from __future__ import annotations
 
@@ -24,6 +23,7 @@ from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.services.review import request_review
+from webapp.services.staff_alerts import queue_alert_emails, queue_escalation_email
 from webapp.storage.records import Case, Response, SafetyAlert, Team, User, utcnow
 from webapp.storage.states import AlertSource, Role
 
@@ -96,9 +96,9 @@ def alert_of_case(case: Case, alert_id: int) -> SafetyAlert | None:
 
 
 def tell_team_of_raised_alert(alert: SafetyAlert) -> None:
-    """The hook for telling the case's worker and the team's duty inbox (Team.duty_email) by
-    email once a messaging layer exists: add an outbox row here, in the raising transaction.
-    Today the team is told by the banner on every staff page (``open_alerts_for``)."""
+    """Email the case's worker and the team's duty inbox (Team.duty_email), in the raising
+    transaction. The team also sees the banner on every staff page (``open_alerts_for``)."""
+    queue_alert_emails(alert)
 
 
 # --- acknowledge -----------------------------------------------------------------------------
@@ -195,9 +195,9 @@ def escalate_overdue(now: datetime | None = None) -> list[SafetyAlert]:
 
 
 def tell_lead_of_escalation(alert: SafetyAlert) -> None:
-    """The hook for emailing the team's lead (and the duty inbox) once a messaging layer
-    exists: add an outbox row here, in the escalating transaction. Today the lead sees
-    escalated alerts in the banner on every staff page."""
+    """Email the team's lead, in the escalating transaction. The lead also sees escalated
+    alerts in the banner on every staff page."""
+    queue_escalation_email(alert)
 
 
 # --- what staff see --------------------------------------------------------------------------

@@ -5,15 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from screening import (
     builtin_content,
 )
+from webapp.extensions import db
 from webapp.services.delivery import DELIVERED
 from webapp.services.messages import case_messages
 from webapp.services.questions import questionnaire_for
 from webapp.services.safety import describe
 from webapp.storage.records import (
+    AuditEvent,
     Case,
+    User,
     utcnow,
 )
 from webapp.storage.states import AlertSource, MessageStatus
@@ -88,6 +93,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
         entries.extend(safety_timeline(alert))
     for message in case_messages(case):
         entries.extend(message_timeline(message))
+    entries.extend(contact_changes(case))
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
@@ -102,11 +108,39 @@ def message_timeline(message) -> list[TimelineEntry]:
         entries.append(TimelineEntry(message.sent_at, "message", f"{what} sent"))
     elif message.status == MessageStatus.FAILED:
         entries.append(TimelineEntry(message.created_at, "message", f"{what} could not be sent"))
+    elif message.status == MessageStatus.WITHDRAWN:
+        entries.append(
+            TimelineEntry(
+                message.created_at,
+                "message",
+                f"{what} not sent: {(message.last_error or '').removeprefix('Not sent: ')}",
+            )
+        )
     if message.delivered_at and message.delivery_status:
         status = message.delivery_status
         text = f"{what} delivered" if status == DELIVERED else f"{what} failed: {status}"
         entries.append(TimelineEntry(message.delivered_at, "message", text))
     return entries
+
+
+def contact_changes(case: Case) -> list[TimelineEntry]:
+    """Each change of the parent's contact details, from its audit row: which details
+    changed and who changed them, never the details themselves (the row holds only names)."""
+    rows = db.session.execute(
+        select(AuditEvent.at, AuditEvent.detail, User.name)
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(
+            AuditEvent.case_id == case.id,
+            AuditEvent.action == "case.contact_changed",
+            AuditEvent.outcome == "ok",
+        )
+    )
+    return [
+        TimelineEntry(
+            at, "contact", f"Contact details changed ({detail})" + (f" by {name}" if name else "")
+        )
+        for at, detail, name in rows
+    ]
 
 
 def safety_timeline(alert) -> list[TimelineEntry]:

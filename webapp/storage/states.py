@@ -97,6 +97,12 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     # To the worker, not the parent: their link closes unfinished soon.
     EXPIRY_WARNING = "expiry_warning"
+    # To staff, not the parent: a safety alert (the case's worker and the team's duty inbox),
+    # and its escalation (the team's lead). Their words name the case, never the answers.
+    SAFETY_ALERT = "safety_alert"
+    SAFETY_ESCALATION = "safety_escalation"
+    # To the parent, by letter only: their copy of the agreed plan, in easy read.
+    PLAN_COPY = "plan_copy"
 
 
 class MessageStatus(StrEnum):
@@ -114,6 +120,9 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     HELD = "held"
     TO_COPY = "to_copy"
+    # Not sent: a reminder or expiry warning whose link closed, expired or had its answers sent
+    # before a sender took it (the sender checks when it sends).
+    WITHDRAWN = "withdrawn"
 
 
 class TaskKind(StrEnum):

@@ -53,7 +53,14 @@ from webapp.services.invitations import (
     revoke_invitation,
     send_link,
 )
-from webapp.services.messages import case_messages, link_words, release_held_letters
+from webapp.services.letters import letter_pdf
+from webapp.services.messages import (
+    case_messages,
+    letter_of_case,
+    link_words,
+    queue_plan_copy,
+    release_held_letters,
+)
 from webapp.services.plans import (
     add_adjustment,
     agree_plan,
@@ -82,7 +89,7 @@ from webapp.storage.clock import utcnow
 if TYPE_CHECKING:
     from webapp.storage.records import Case, Response
 from webapp.storage.states import MessageStatus, ResponseStatus
-from webapp.web.documents import render_pdf
+from webapp.web.documents import pdf_response, render_pdf
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
 # What the worker reads after "Send it to the parent", by where the message now stands.
@@ -91,6 +98,13 @@ MESSAGE_QUEUED = {
     MessageStatus.HELD: "The letter waits until you record your phone call to the parent.",
     MessageStatus.TO_COPY: (
         "The service cannot send messages yet. Copy or print the message below for the parent."
+    ),
+}
+PLAN_COPY_QUEUED = {
+    MessageStatus.QUEUED: "The parent's copy of the plan is on its way to them by post.",
+    MessageStatus.HELD: "The letter waits until you record your phone call to the parent.",
+    MessageStatus.TO_COPY: (
+        "The service cannot post letters yet. Print the letter below for the parent."
     ),
 }
 intake_only = role_required("intake")
@@ -451,6 +465,34 @@ def phoned(case_id: int):
     if ConfirmForm().validate_on_submit():
         released = release_held_letters(case)
         flash(f"Call recorded. {released} letter(s) will now be sent.")
+    return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
+
+
+@bp.route("/<int:case_id>/messages/<int:message_id>/letter.pdf")
+@intake_only
+def letter(case_id: int, message_id: int):
+    """A letter to print, as it is (or would be) posted: for when Notify is not set up."""
+    case = case_for_team(case_id)
+    message = letter_of_case(case, message_id)
+    if message is None:
+        abort(404)
+    record_event("message.printed", case_id=case.id, detail=message.kind, commit=True)
+    pdf = letter_pdf(message.recipient, message.subject or "", message.body)
+    return pdf_response(pdf, f"letter-{case.reference}-{message.id}.pdf")
+
+
+@bp.route("/<int:case_id>/plan/post", methods=["POST"])
+@intake_only
+def post_plan(case_id: int):
+    """Post the parent their copy of the agreed plan, as a letter."""
+    case = case_for_team(case_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            message = queue_plan_copy(case, current_user)
+        except WorkflowError as exc:
+            flash(str(exc))
+        else:
+            flash(PLAN_COPY_QUEUED[message.status])
     return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
 
 

@@ -129,8 +129,54 @@ def test_the_worker_is_warned_2_days_before_the_link_expires_unfinished(app, inv
 def test_with_notify_the_warning_is_emailed_to_the_worker(app, notify, invitation_id):
     at(app, SENT + timedelta(days=12))
     with app.app_context():
-        send_due()
+        # The sender's clock: the link is still open then (a warning to a closed link is
+        # withdrawn when the sender takes it).
+        send_due(SENT + timedelta(days=12, minutes=1))
         worker = db.session.get(Invitation, invitation_id).created_by.email
     (email,) = [n for n in notify.notifications if n.type == "email"]
     assert email.to == worker
     assert "A link you sent a parent closes on Monday 16 March." in email.personalisation["body"]
+
+
+def close_link(app, invitation_id: int, how: str, moment: datetime) -> None:
+    with app.app_context():
+        invitation = db.session.get(Invitation, invitation_id)
+        setattr(invitation, "expires_at" if how == "expired" else how, moment)
+        db.session.commit()
+
+
+@pytest.mark.parametrize("how", ["submitted_at", "revoked_at", "expired", None])
+def test_a_reminder_queued_before_the_link_closed_is_not_sent(app, notify, invitation_id, how):
+    """The sender checks the link when it sends: a reminder queued while the link was open,
+    whose link then closed, expired or had its answers sent, is withdrawn, never sent. With
+    the link still open (None) the same reminder goes."""
+    day3 = SENT + timedelta(days=3)
+    assert at(app, day3).reminders == 1
+    if how:
+        close_link(app, invitation_id, how, day3 + timedelta(minutes=1))
+    with app.app_context():
+        send_due(day3 + timedelta(minutes=5))
+    (reminder,) = reminders(app)
+    sent = [n.reference for n in notify.notifications]
+    if how is None:
+        assert reminder.status == "sent" and reminder.reference in sent
+        return
+    assert reminder.status == "withdrawn" and reminder.reference not in sent
+    state = {"submitted_at": "submitted", "revoked_at": "revoked", "expired": "expired"}[how]
+    assert reminder.last_error == f"Not sent: the link was {state} first."
+    assert len(sent) == 1  # the link itself, sent before it closed
+    from webapp.services.timeline import timeline
+
+    with app.app_context():
+        case = db.session.get(Invitation, invitation_id).case
+        texts = [entry.text for entry in timeline(case)]
+    assert f"Text message (reminder) not sent: the link was {state} first." in texts
+
+
+def test_an_expiry_warning_queued_before_the_answers_came_is_not_sent(app, notify, invitation_id):
+    day12 = SENT + timedelta(days=12)
+    assert at(app, day12).warnings == 1
+    close_link(app, invitation_id, "submitted_at", day12 + timedelta(minutes=1))
+    with app.app_context():
+        send_due(day12 + timedelta(minutes=5))
+    assert [n.type for n in notify.notifications] == ["sms"]  # the link only, no warning email

@@ -148,6 +148,13 @@ def test_the_team_corrects_contact_details_audited_without_the_details(app, clie
         assert event.detail == "contact method, email"
         assert event.user_id == people["worker"]
         assert "sam@example.com" not in (event.detail or "")
+    # The case timeline shows the change: what changed and by whom, not the new details.
+    timeline = [
+        " ".join(li.get_text(" ").split())
+        for li in get_page(client, f"/cases/{people['case']}").select(".app-timeline li")
+    ]
+    (changed,) = [entry for entry in timeline if "Contact details changed" in entry]
+    assert changed.endswith("Contact details changed (contact method, email) by Test Intake")
 
 
 def test_bad_changes_are_refused_and_nothing_is_saved(app, client, people):

@@ -132,6 +132,7 @@ def world(app):
             "scorecard_id": "literacy-expert",
             "user_id": 1,
             "alert_id": alert.id,
+            "message_id": 1,  # the alert's first email: not a letter, so the letter is 404
         }
         with app.test_request_context():
             urls = {}

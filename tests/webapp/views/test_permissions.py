@@ -58,6 +58,8 @@ EXPECTED = {
     "intake.revoke": ({"intake"}, True),
     "intake.phoned": ({"intake"}, True),
     "intake.resend": ({"intake"}, True),
+    "intake.letter": ({"intake"}, True),
+    "intake.post_plan": ({"intake"}, True),
     "intake.edit_contact": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
@@ -188,6 +190,19 @@ def world(app):
         )
         db.session.add(candidate)
         invitation.consent_at = utcnow()
+        from webapp.storage.records import Message
+
+        letter = Message(
+            case_id=case.id,
+            kind="plan_copy",
+            channel="letter",
+            recipient="Matrix Parent\n1 High Street\nAB1 2CD",
+            subject="A letter",
+            body="Hello.",
+            reference="matrix-letter",
+            status="to_copy",
+        )
+        db.session.add(letter)
         db.session.commit()
         args = {
             "case_id": case.id,
@@ -198,6 +213,7 @@ def world(app):
             "reference": case.reference,
             "version_id": candidate.id,
             "alert_id": alert.id,
+            "message_id": letter.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}

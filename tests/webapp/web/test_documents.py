@@ -91,7 +91,7 @@ def test_clinician_prints_a_referral_summary(client, screened):
 
 
 def test_documents_cannot_fetch_local_files_or_the_network(tmp_path):
-    from webapp.web.documents import document_fetcher
+    from webapp.services.pdf import document_fetcher
 
     secret = tmp_path / "secret.css"
     secret.write_text("body { color: red }")
