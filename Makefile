@@ -11,7 +11,7 @@ DEBIAN_TEST := chromium nginx openssl redis-server postgresql
 export DEMO_PASSWORD ?= demo-password-change-me
 .DEFAULT_GOAL := setup
 
-.PHONY: help setup run test test-fast mypy test-postgres lint format bench assets clean
+.PHONY: help setup run test test-fast mypy test-postgres lint format bench assets clean lforms
 
 help: ## List the targets with what each does
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 18
@@ -40,6 +40,25 @@ $(STATIC)/.installed: node_modules/.installed $(VENV)/.installed $(wildcard weba
 	$(BIN)/python -m webapp.web.assets $(STATIC) > /dev/null
 	touch $@
 
+# LHC-Forms, the reference engine the FHIR totals are checked against in the browser tests: only
+# its prebuilt bundles, from the pinned npm tarball (its dependency tree is not installed), its
+# checksum checked (sha512 in hex of `npm view lforms@VERSION dist.integrity`).
+LFORMS_VERSION := 40.1.3
+LFORMS_SHA512 := 58baee4e6f817159da7c2d2b480437fdc36a871bdc941531c811baf1ab9bfee85ad8d68af47f1965c1174d3b8e46e1b3cc2b74c1aedfbe1ba2799b5c0c874fcd
+LFORMS := .cache/lforms
+LFORMS_FILES := webcomponent/assets/lib/zone.min.js webcomponent/lhc-forms.js fhir/R4/lformsFHIR.min.js
+
+lforms: $(LFORMS)/.version-$(LFORMS_VERSION) ## Fetch the pinned LHC-Forms bundles into .cache/lforms
+
+$(LFORMS)/.version-$(LFORMS_VERSION):
+	rm -rf $(LFORMS) && mkdir -p $(LFORMS)
+	cd $(LFORMS) && npm pack lforms@$(LFORMS_VERSION) --silent > /dev/null
+	echo "$(LFORMS_SHA512)  $(LFORMS)/lforms-$(LFORMS_VERSION).tgz" | sha512sum --check --quiet
+	tar -xzf $(LFORMS)/lforms-$(LFORMS_VERSION).tgz -C $(LFORMS) --strip-components=3 \
+	  $(addprefix package/dist/lforms/,$(LFORMS_FILES))
+	rm $(LFORMS)/lforms-$(LFORMS_VERSION).tgz
+	touch $@
+
 .debian-runtime.stamp:
 	scripts/ensure-debian-packages $(DEBIAN_RUNTIME)
 	touch $@
@@ -53,7 +72,7 @@ run: setup ## Migrate, load demo data and serve on http://127.0.0.1:5000
 	$(FLASK) demo-data --print-logins
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: setup .debian-test.stamp ## The whole suite, as CI runs it: lint, mypy, every test
+test: setup .debian-test.stamp lforms ## The whole suite, as CI runs it: lint, mypy, every test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MAKE) --no-print-directory mypy
@@ -67,7 +86,7 @@ mypy: setup ## Type-check the domain packages and the services room
 	$(BIN)/mypy questionnaires models screening webapp/services
 
 # The whole suite against a throwaway PostgreSQL cluster (CI runs this after `make test`).
-test-postgres: setup .debian-test.stamp .debian-postgres.stamp ## The whole suite on a throwaway PostgreSQL
+test-postgres: setup .debian-test.stamp .debian-postgres.stamp lforms ## The whole suite on a throwaway PostgreSQL
 	scripts/with-throwaway-postgres $(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 .debian-postgres.stamp:
@@ -90,4 +109,4 @@ bench: setup .debian-test.stamp .debian-bench.stamp ## Benchmarks (see bench/)
 	touch $@
 
 clean: ## Remove .venv, node_modules, built assets and instance/
-	rm -rf $(VENV) node_modules $(STATIC) instance .debian-*.stamp
+	rm -rf $(VENV) node_modules $(STATIC) instance .debian-*.stamp $(LFORMS)

@@ -10,7 +10,8 @@ contained ValueSets and, by canonical URL, against ValueSets in a Bundle or give
 (``questionnaires.fhir.value_sets``); nothing is fetched. Export writes resources that validate
 under ``fhir.resources`` (R4B, which is R4-compatible for these resources).
 
-Modules: ``importing`` (with ``gates`` for enableWhen), ``scoring`` (with ``expressions``),
+Modules: ``importing`` (with ``gates`` for enableWhen), ``scoring`` (with ``expressions``, and
+``enable_when`` for the source's own R4 enableWhen),
 ``exporting``; ``common``
 holds what they share.
 """

@@ -15,6 +15,7 @@ from questionnaires.fhir.common import (
     system_of,
     value_of,
 )
+from questionnaires.fhir.enable_when import closed_items
 from questionnaires.fhir.expressions import (
     Evaluation,
     children,
@@ -73,7 +74,10 @@ def _our_answers(
     """(our item id -> answer value, linkId -> the totals the response stored)."""
     answers: dict[str, str | None] = {}
     stored_totals: dict[str, list[float]] = {}
+    left_out = _unimported_links(imported)
     for link_id, given in found.items():
+        if link_id in left_out:
+            continue  # an item of the source we do not score (a date, ...): not an error
         if link_id in imported.total_items:
             stored_totals[link_id] = [
                 n for n in (stored_number(answer) for answer in given) if n is not None
@@ -180,10 +184,11 @@ def _working_copy(
 
 
 def _evaluated(
-    imported: FhirImport, response: dict, answers: dict[str, str | None]
+    imported: FhirImport, response: dict, answers: dict[str, str | None], closed: set[str]
 ) -> tuple[dict[str, Any], Evaluation]:
     """Our effective answers (our gates and the enableWhenExpressions applied) and what the
-    expressions gave, evaluated again until stable."""
+    expressions gave, evaluated again until stable. ``closed``: what the source's enableWhen
+    closes."""
     link_of = {our: link for link, our in imported.link_ids.items()}
     unscored = _unimported_links(imported)
     evaluation = Evaluation()
@@ -192,13 +197,18 @@ def _evaluated(
         kept = {k: v for k, v in answers.items() if link_of.get(k) not in evaluation.disabled}
         effective = imported.questionnaire.effective_answers(kept)
         keep = {link_of[k] for k, v in effective.items() if v not in (None, SKIP)} | unscored
-        working = _working_copy(response, keep, evaluation.disabled, evaluation.computed)
+        drop = evaluation.disabled | closed
+        working = _working_copy(response, keep, drop, evaluation.computed)
         again = evaluate_expressions(imported.source, working, _weight_of(imported))
         stable = (again.disabled, again.computed) == (evaluation.disabled, evaluation.computed)
         evaluation = again
         if stable:
             break
     return effective, evaluation
+
+
+def _link_of(imported: FhirImport, our_id: str) -> str | None:
+    return next((link for link, our in imported.link_ids.items() if our == our_id), None)
 
 
 def _unimported_links(imported: FhirImport) -> set[str]:
@@ -235,8 +245,13 @@ def score_fhir_response(imported: FhirImport, response: Any) -> dict:
     _response_answers(response.get("item", []), found)
     notes: list[str] = []
     answers, stored_totals = _our_answers(imported, found, problems, notes)
+    # The source's own enableWhen, as R4 defines it (our gates cannot hold every condition).
+    closed = closed_items(imported.source, found) if imported.source else set()
+    answers = {
+        our: value for our, value in answers.items() if _link_of(imported, our) not in closed
+    }
     if imported.source and has_expressions(imported.source):
-        effective, evaluation = _evaluated(imported, response, answers)
+        effective, evaluation = _evaluated(imported, response, answers, closed)
         problems += [_problem("warning", p) for p in evaluation.problems]
     else:
         effective, evaluation = imported.questionnaire.effective_answers(answers), Evaluation()

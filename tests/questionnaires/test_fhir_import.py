@@ -141,22 +141,40 @@ def test_gates_that_cannot_be_expressed_are_reported_with_the_item_and_the_reaso
 @pytest.mark.parametrize(
     ("given", "opened"),
     [
-        # Q1 = a, G = yes: everything is open.
-        ({"Q1": coding("a"), "G": {"valueBoolean": True}, "T": {"valueString": "x"}}, set(WEIGHTS)),
-        # Nothing answered at the gates: only the items shown always.
-        ({"G": {"valueBoolean": False}}, ALWAYS),
-        # Q1 = c: exists, but not one of a / b; all-two-questions needs G as well.
+        # Scoring a FHIR response follows the source's enableWhen as R4 defines it, also where
+        # our own gates cannot hold it (and our form shows the item always).
+        # Q1 = a, G = yes, T answered: all but the "exists = false" and "a and b" items.
+        (
+            {"Q1": coding("a"), "G": {"valueBoolean": True}, "T": {"valueString": "x"}},
+            {
+                "exists-true",
+                "exists-free-text",
+                "any-same-question",
+                "any-two-questions",
+                "any-with-exists-false",
+                "all-two-questions",
+            },
+        ),
+        # Nothing answered at the gates: only the items that need Q1 unanswered.
+        ({"G": {"valueBoolean": False}}, {"exists-false", "any-with-exists-false"}),
+        # Q1 = c: exists, but not one of a / b; G = yes opens the two that ask for it.
         (
             {"Q1": coding("c"), "G": {"valueBoolean": True}},
-            ALWAYS | {"exists-true", "all-two-questions"},
+            {"exists-true", "any-two-questions", "all-two-questions"},
         ),
         (
             {"Q1": coding("b"), "G": {"valueBoolean": False}},
-            ALWAYS | {"exists-true", "any-same-question"},
+            {"exists-true", "any-same-question"},
         ),
         (
             {"Q1": coding("a")},
-            ALWAYS | {"exists-true", "any-same-question", "all-with-exists-false"},
+            {
+                "exists-true",
+                "any-same-question",
+                "any-two-questions",
+                "any-with-exists-false",
+                "all-with-exists-false",
+            },
         ),
     ],
 )

@@ -7,13 +7,18 @@ from __future__ import annotations
 from functools import wraps
 from typing import TYPE_CHECKING
 
-from fhir.resources.R4B.bundle import Bundle
 from flask import Blueprint, jsonify, request
 
-from screening import AIS_CATEGORY_NAMES, builtin_content
+from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.tokens import find_api_token
 from webapp.services.cases import case_by_id, case_number, response_by_id
+from webapp.services.fhir_flags import (
+    CASE_SYSTEM,
+    fhir_flags,
+    plan_items,
+    reasonable_adjustment_resource,
+)
 from webapp.services.results import latest_results
 
 if TYPE_CHECKING:
@@ -21,9 +26,6 @@ if TYPE_CHECKING:
 from webapp.storage.states import ResponseStatus
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-SNOMED = "http://snomed.info/sct"
-AIS_SYSTEM = "urn:screening-service:accessible-information-category"
-CASE_SYSTEM = "urn:screening-service:case-reference"
 
 
 def _error(status: int, message: str, fhir: bool = False):
@@ -99,12 +101,6 @@ def case_flags(api_token: ApiToken, reference: str):
     )
 
 
-def _plan_items(case: Case):
-    plan = case.agreed_plan
-    catalogue = builtin_content().adjustments
-    return plan, [catalogue[item.adjustment_id] for item in plan.active_items] if plan else []
-
-
 @bp.route("/v1/cases/<reference>/plan")
 @api_token_required()
 def case_plan(api_token: ApiToken, reference: str):
@@ -112,7 +108,7 @@ def case_plan(api_token: ApiToken, reference: str):
     if case is None:
         return _error(404, "No case with that reference for this token's team")
     record_event("api.plan_read", case_id=case.id, detail=api_token.name, commit=True)
-    plan, adjustments = _plan_items(case)
+    plan, adjustments = plan_items(case)
     if plan is None:
         return jsonify(case=case.reference, plan=None)
     return jsonify(
@@ -137,59 +133,6 @@ def case_plan(api_token: ApiToken, reference: str):
     )
 
 
-def fhir_flags(case: Case) -> dict:
-    """The agreed communication needs as a FHIR R4 searchset Bundle of Flag resources,
-    checked against the FHIR model before it is sent."""
-    plan, adjustments = _plan_items(case)
-    entries = []
-    for adjustment in adjustments:
-        coding = (
-            [
-                {
-                    "system": SNOMED,
-                    "code": adjustment.snomed_code,
-                    "display": adjustment.snomed_display,
-                }
-            ]
-            if adjustment.snomed_code
-            else []
-        )
-        flag = {
-            "resourceType": "Flag",
-            "id": f"{case.reference}-{adjustment.id}",
-            "status": "active",
-            "category": [
-                {
-                    "coding": [
-                        {
-                            "system": AIS_SYSTEM,
-                            "code": adjustment.ais_category,
-                            "display": AIS_CATEGORY_NAMES[adjustment.ais_category],
-                        }
-                    ]
-                }
-            ],
-            "code": {"coding": coding, "text": adjustment.title},
-            "subject": {"identifier": {"system": CASE_SYSTEM, "value": case.reference}},
-            "period": {"start": plan.agreed_at.isoformat(timespec="seconds") + "Z"},
-        }
-        entries.append(
-            {
-                "fullUrl": f"urn:uuid:{case.reference}-{adjustment.id}",
-                "resource": flag,
-                "search": {"mode": "match"},
-            }
-        )
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "total": len(entries),
-        "entry": entries,
-    }
-    Bundle.model_validate(bundle)
-    return bundle
-
-
 @bp.route("/fhir/Flag")
 @api_token_required(fhir=True)
 def fhir_flag_search(api_token: ApiToken):
@@ -204,39 +147,13 @@ def fhir_flag_search(api_token: ApiToken):
 @api_token_required(fhir=True)
 def fhir_reasonable_adjustment_flag(api_token: ApiToken):
     """The agreed plan as England's Reasonable Adjustment flag (docs/fhir.md)."""
-    from questionnaires.fhir.reasonable_adjustments import (
-        PlannedAdjustment,
-        Recorder,
-        reasonable_adjustment_flag,
-    )
-
     case = _case(api_token, request.args.get("subject", "").removeprefix(CASE_SYSTEM + "|"))
     if case is None:
         return _error(404, "Give subject=<case reference> of this token's team", fhir=True)
-    plan, adjustments = _plan_items(case)
-    if plan is None or plan.agreed_at is None:
+    resource = reasonable_adjustment_resource(case)
+    if resource is None:
         return _error(404, "This case has no agreed plan", fhir=True)
     record_event("api.fhir_ra_flag_read", case_id=case.id, detail=api_token.name, commit=True)
-    worker = plan.agreed_by
-    recorder = Recorder(
-        worker_id=str(worker.id) if worker else "unknown",
-        worker_name=worker.name if worker else "unknown",
-        organisation=case.team.name,
-        recorded=plan.agreed_at.isoformat(timespec="seconds") + "+00:00",
-    )
-    planned = [
-        PlannedAdjustment(
-            a.id,
-            a.title,
-            a.staff_action,
-            a.ais_category,
-            a.ais_category_name,
-            a.snomed_code,
-            a.snomed_display,
-        )
-        for a in adjustments
-    ]
-    resource = reasonable_adjustment_flag(case.reference, planned, recorder)
     return jsonify(resource), 200, {"Content-Type": "application/fhir+json"}
 
 
