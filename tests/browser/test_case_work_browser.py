@@ -43,3 +43,58 @@ def test_contact_details_in_the_browser(app, live_server, staff, page):
     assert "Contact details saved." in text_of(page)
     assert "LS1 1AA" in text_of(page, ".govuk-summary-list")
     check_accessible(page, "case page after a change")
+
+
+def test_case_lifecycle_in_the_browser(app, live_server, staff, page):
+    """Transfer, close and reopen, with each form's error state, checked by axe."""
+    from tests.factories import create_team, create_user
+    from webapp.extensions import db
+    from webapp.storage.records import Team
+
+    with app.app_context():
+        north = db.session.scalar(db.select(Team).where(Team.name == "North"))
+        colleague = create_user(role="intake", team=north)
+        colleague.name = "Bo Colleague"
+        create_team(name="South")
+        db.session.commit()
+    sign_in(page, live_server.url, staff.intake)
+    go(page, page.get_by_role("button", name="Open a new referral"))
+    page.get_by_label("Parent's full name").fill("Robin Moves")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Phone number").fill("020 7946 0000")
+    go(page, page.get_by_role("button", name="Open referral"))
+    assert "Test Intake" in text_of(page, ".govuk-summary-list")
+
+    go(page, page.get_by_role("link", name="Transfer to another worker or team"))
+    check_accessible(page, "transfer a referral")
+    go(page, page.get_by_role("button", name="Transfer referral"))
+    summary = text_of(page, ".govuk-error-summary")
+    assert "Select a worker or a team" in summary
+    assert "Enter why you are transferring this referral" in summary
+    check_accessible(page, "transfer a referral with errors")
+    page.get_by_label("Bo Colleague").check()
+    page.get_by_label("Why are you transferring it?").fill("I am on leave")
+    go(page, page.get_by_role("button", name="Transfer referral"))
+    assert "Referral transferred to Bo Colleague." in text_of(page)
+    assert "Bo Colleague" in text_of(page, ".govuk-summary-list")
+
+    go(page, page.get_by_role("link", name="Close this referral"))
+    check_accessible(page, "close a referral")
+    page.get_by_label("Another reason").check()
+    go(page, page.get_by_role("button", name="Close referral"))
+    assert "Enter why you are closing this referral" in text_of(page, ".govuk-error-summary")
+    check_accessible(page, "close a referral with errors")
+    page.get_by_label("More detail").fill("The parent asked us to stop")
+    go(page, page.get_by_role("button", name="Close referral"))
+    assert "The parent asked us to stop" in text_of(page, "[data-testid=closed]")
+    check_accessible(page, "a closed referral")
+
+    page.goto(f"{live_server.url}/cases?status=closed")
+    assert "Robin Moves" in text_of(page, "table")
+    check_accessible(page, "closed referrals")
+    go(page, page.get_by_role("link", name="Robin Moves"))
+    go(page, page.get_by_role("button", name="Reopen referral"))
+    assert "reopened." in text_of(page)
+    page.goto(f"{live_server.url}/cases?scope=mine")
+    assert "No referrals match." in text_of(page)  # it is Bo's now
+    check_accessible(page, "my cases")

@@ -5,14 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from screening import (
     builtin_content,
 )
+from webapp.extensions import db
 from webapp.services.delivery import DELIVERED
 from webapp.services.messages import case_messages
 from webapp.services.questions import questionnaire_for
 from webapp.services.safety import describe
 from webapp.storage.records import (
+    AuditEvent,
     Case,
     utcnow,
 )
@@ -88,7 +92,25 @@ def timeline(case: Case) -> list[TimelineEntry]:
         entries.extend(safety_timeline(alert))
     for message in case_messages(case):
         entries.extend(message_timeline(message))
+    entries.extend(lifecycle_timeline(case))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+LIFECYCLE_WORDS = {
+    "case.transferred": "Transferred",
+    "case.closed": "Referral closed",
+    "case.reopened": "Referral reopened",
+}
+
+
+def lifecycle_timeline(case: Case) -> list[TimelineEntry]:
+    """Transfers, closing and reopening, read from the audit trail (which holds who)."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(LIFECYCLE_WORDS))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [TimelineEntry(e.at, "lifecycle", LIFECYCLE_WORDS[e.action]) for e in events]
 
 
 CHANNEL_NAMES = {"sms": "Text message", "email": "Email", "letter": "Letter"}

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from screening import builtin_content
 from webapp.access.audit import record_event
-from webapp.access.security import case_for_team, role_required
+from webapp.access.security import case_for_team, closed_case_guard, role_required
 from webapp.forms.numbers import page_number
 from webapp.forms.staff import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
 from webapp.services.errors import WorkflowError
@@ -103,3 +103,10 @@ def summary_pdf(case_id: int):
         decisions=DECISION_LABELS,
         printed=utcnow(),
     )
+
+
+# A closed case can be read and its summary printed; decisions and outcomes wait until a
+# worker reopens it.
+bp.before_request(
+    closed_case_guard(read_only={"review.case", "review.summary_pdf"}, back="review.case")
+)
