@@ -98,3 +98,47 @@ def test_case_lifecycle_in_the_browser(app, live_server, staff, page):
     page.goto(f"{live_server.url}/cases?scope=mine")
     assert "No referrals match." in text_of(page)  # it is Bo's now
     check_accessible(page, "my cases")
+
+
+def test_screening_history_in_the_browser(app, live_server, staff, page):
+    """Two answer sets to one questionnaire: the case page and the clinician's page say which
+    counts, and the link form leaves out what was just answered; axe checks each page."""
+    from questionnaires import builtin_library
+    from tests.factories import create_case
+    from webapp.extensions import db
+    from webapp.services.questions import save_answer, start_response
+    from webapp.services.scoring import submit_response
+    from webapp.storage.records import Team, User
+
+    with app.app_context():
+        north = db.session.scalar(db.select(Team).where(Team.name == "North"))
+        worker = db.session.scalar(db.select(User).where(User.email == staff.intake))
+        case = create_case(team=north, parent_name="Robin History")
+        reading = builtin_library().get("reading-writing")
+        for choice in (0, -1):
+            response = start_response(case, reading, "with-worker", worker)
+            for item in reading.items:
+                save_answer(response, item.id, item.option_values[choice])
+            submit_response(response, worker)
+        case_id = case.id
+        db.session.remove()
+    sign_in(page, live_server.url, staff.intake)
+    page.goto(f"{live_server.url}/cases/{case_id}")
+    sets = text_of(page, "[data-testid=answer-sets]")
+    assert "Counts Reading and writing" in sets and "Earlier Reading and writing" in sets
+    check_accessible(page, "case page with two answer sets")
+    go(page, page.get_by_role("button", name="Send the parent a private link"))
+    assert "Reading and writing" in text_of(page, "[data-testid=recently-answered]")
+    assert not page.get_by_label("Reading and writing").is_checked()
+    check_accessible(page, "link form leaving out a recent questionnaire")
+    page.get_by_label("How we keep in touch with you").uncheck()
+    go(page, page.get_by_role("button", name="Make the private link"))
+    assert "Select at least one questionnaire" in text_of(page, ".govuk-error-summary")
+    check_accessible(page, "link form with nothing ticked")
+
+    page.context.clear_cookies()  # sign in afresh, as the clinician
+    sign_in(page, live_server.url, staff.clinician)
+    page.goto(f"{live_server.url}/review/cases/{case_id}")
+    assert "Earlier answers" in text_of(page)
+    assert "Reading and writing (earlier)" in text_of(page)
+    check_accessible(page, "clinician's review with earlier answers")

@@ -260,6 +260,8 @@ class Response(db.Model):
     results: Mapped[list[Result]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
+    # Who recorded the answers with the parent or from paper (none for a parent's link).
+    started_by: Mapped[User | None] = relationship(foreign_keys=[started_by_id])
 
     @property
     def answer_map(self) -> dict[str, str]:

@@ -48,6 +48,7 @@ from webapp.services.cases import (
     team_cases,
 )
 from webapp.services.errors import WorkflowError
+from webapp.services.history import answer_sets, recently_answered
 from webapp.services.invitations import (
     create_invitation,
     invitation_link,
@@ -209,6 +210,7 @@ def case(case_id: int):
         tasks=open_tasks(case),
         contact_labels=CONTACT_LABELS,
         close_reasons=CLOSE_REASONS,
+        history=answer_sets(case),
     )
 
 
@@ -416,9 +418,13 @@ def invite(case_id: int):
     available = {q.id: q for q in screening_questionnaires()}
     form = InviteForm()
     form.questionnaires.choices = questionnaire_choices(available)
+    # Answered lately: not ticked, so the parent is not asked again (the worker still can).
+    recent = recently_answered(case, utcnow(), current_app.config["RECENTLY_ANSWERED_DAYS"])
     if request.method == "GET":  # a short default set, ticked: the worker can add more
         form.questionnaires.data = [
-            qid for qid in current_app.config["DEFAULT_QUESTIONNAIRES"] if qid in available
+            qid
+            for qid in current_app.config["DEFAULT_QUESTIONNAIRES"]
+            if qid in available and qid not in recent
         ]
     if form.validate_on_submit():
         chosen = [available[qid] for qid in form.questionnaires.data]
@@ -439,7 +445,12 @@ def invite(case_id: int):
                 link=link,
                 words=link_words(invitation, link, current_user),
             )
-    return render_template("intake/invite.html", case=case, form=form)
+    return render_template(
+        "intake/invite.html",
+        case=case,
+        form=form,
+        recent={available[qid].title: at for qid, at in recent.items() if qid in available},
+    )
 
 
 @bp.route("/<int:case_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
