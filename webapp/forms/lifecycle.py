@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from webapp.forms.staff import choices
 from webapp.storage.states import CloseReason
@@ -33,8 +33,9 @@ class TransferForm(FlaskForm):
         "Why are you transferring it?",
         widget=GovTextArea(),
         description="The worker or team receiving it will see this.",
+        filters=[lambda text: text.strip() if text else text],
         validators=[
-            InputRequired("Enter why you are transferring this referral"),
+            DataRequired("Enter why you are transferring this referral"),
             Length(max=1000, message="Reason must be 1000 characters or fewer"),
         ],
     )

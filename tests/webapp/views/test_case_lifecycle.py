@@ -135,6 +135,7 @@ def transfer(client, case_id: int, **data):
         ({"to": "team-x", "reason": "Leave"}, "Not a valid choice"),
         ({"to": "pigeon", "reason": "Leave"}, "Not a valid choice"),
         ({"to": "BO", "reason": ""}, "Enter why you are transferring this referral"),
+        ({"to": "BO", "reason": "   "}, "Enter why you are transferring this referral"),
         ({"to": "BO", "reason": "x" * 1001}, "Reason must be 1000 characters or fewer"),
         # A worker of another team is not offered: the case would vanish from both teams.
         ({"to": "CY", "reason": "Leave"}, "Not a valid choice"),
@@ -151,7 +152,7 @@ def test_bad_transfers_are_refused_and_change_nothing(app, client, people, data,
     response = transfer(client, case_id, **data)
     assert response.status_code == 200
     assert message in errors(response)
-    if data.get("reason"):  # what was typed is kept
+    if data.get("reason", "").strip():  # what was typed is kept
         assert data["reason"] in response.get_data(as_text=True)
     assert case_row(app, case_id).assigned_to_id == people["ash_id"]
     assert audit(app, case_id, "case.transferred") == []
