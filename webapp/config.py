@@ -109,6 +109,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "DEFAULT_QUESTIONNAIRES": os.environ.get(
             "DEFAULT_QUESTIONNAIRES", "reading-writing,communication-preferences"
         ).split(","),
+        # A private link's form leaves out (does not tick) a questionnaire answered this
+        # many days ago or sooner: the parent need not answer it again.
+        "RECENTLY_ANSWERED_DAYS": int(os.environ.get("RECENTLY_ANSWERED_DAYS", "30")),
         "DASHBOARD_CACHE_SECONDS": int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60")),
         # Parents' question pages kept rendered per worker (webapp/web/page_cache.py); 0: off.
         "PAGE_CACHE_SIZE": int(os.environ.get("PAGE_CACHE_SIZE", "1000")),

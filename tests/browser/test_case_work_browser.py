@@ -43,3 +43,102 @@ def test_contact_details_in_the_browser(app, live_server, staff, page):
     assert "Contact details saved." in text_of(page)
     assert "LS1 1AA" in text_of(page, ".govuk-summary-list")
     check_accessible(page, "case page after a change")
+
+
+def test_case_lifecycle_in_the_browser(app, live_server, staff, page):
+    """Transfer, close and reopen, with each form's error state, checked by axe."""
+    from tests.factories import create_team, create_user
+    from webapp.extensions import db
+    from webapp.storage.records import Team
+
+    with app.app_context():
+        north = db.session.scalar(db.select(Team).where(Team.name == "North"))
+        colleague = create_user(role="intake", team=north)
+        colleague.name = "Bo Colleague"
+        create_team(name="South")
+        db.session.commit()
+    sign_in(page, live_server.url, staff.intake)
+    go(page, page.get_by_role("button", name="Open a new referral"))
+    page.get_by_label("Parent's full name").fill("Robin Moves")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Phone number").fill("020 7946 0000")
+    go(page, page.get_by_role("button", name="Open referral"))
+    assert "Test Intake" in text_of(page, ".govuk-summary-list")
+
+    go(page, page.get_by_role("link", name="Transfer to another worker or team"))
+    check_accessible(page, "transfer a referral")
+    go(page, page.get_by_role("button", name="Transfer referral"))
+    summary = text_of(page, ".govuk-error-summary")
+    assert "Select a worker or a team" in summary
+    assert "Enter why you are transferring this referral" in summary
+    check_accessible(page, "transfer a referral with errors")
+    page.get_by_label("Bo Colleague").check()
+    page.get_by_label("Why are you transferring it?").fill("I am on leave")
+    go(page, page.get_by_role("button", name="Transfer referral"))
+    assert "Referral transferred to Bo Colleague." in text_of(page)
+    assert "Bo Colleague" in text_of(page, ".govuk-summary-list")
+
+    go(page, page.get_by_role("link", name="Close this referral"))
+    check_accessible(page, "close a referral")
+    page.get_by_label("Another reason").check()
+    go(page, page.get_by_role("button", name="Close referral"))
+    assert "Enter why you are closing this referral" in text_of(page, ".govuk-error-summary")
+    check_accessible(page, "close a referral with errors")
+    page.get_by_label("More detail").fill("The parent asked us to stop")
+    go(page, page.get_by_role("button", name="Close referral"))
+    assert "The parent asked us to stop" in text_of(page, "[data-testid=closed]")
+    check_accessible(page, "a closed referral")
+
+    page.goto(f"{live_server.url}/cases?status=closed")
+    assert "Robin Moves" in text_of(page, "table")
+    check_accessible(page, "closed referrals")
+    go(page, page.get_by_role("link", name="Robin Moves"))
+    go(page, page.get_by_role("button", name="Reopen referral"))
+    assert "reopened." in text_of(page)
+    page.goto(f"{live_server.url}/cases?scope=mine")
+    assert "No referrals match." in text_of(page)  # it is Bo's now
+    check_accessible(page, "my cases")
+
+
+def test_screening_history_in_the_browser(app, live_server, staff, page):
+    """Two answer sets to one questionnaire: the case page and the clinician's page say which
+    counts, and the link form leaves out what was just answered; axe checks each page."""
+    from questionnaires import builtin_library
+    from tests.factories import create_case
+    from webapp.extensions import db
+    from webapp.services.questions import save_answer, start_response
+    from webapp.services.scoring import submit_response
+    from webapp.storage.records import Team, User
+
+    with app.app_context():
+        north = db.session.scalar(db.select(Team).where(Team.name == "North"))
+        worker = db.session.scalar(db.select(User).where(User.email == staff.intake))
+        case = create_case(team=north, parent_name="Robin History")
+        reading = builtin_library().get("reading-writing")
+        for choice in (0, -1):
+            response = start_response(case, reading, "with-worker", worker)
+            for item in reading.items:
+                save_answer(response, item.id, item.option_values[choice])
+            submit_response(response, worker)
+        case_id = case.id
+        db.session.remove()
+    sign_in(page, live_server.url, staff.intake)
+    page.goto(f"{live_server.url}/cases/{case_id}")
+    sets = text_of(page, "[data-testid=answer-sets]")
+    assert "Counts Reading and writing" in sets and "Earlier Reading and writing" in sets
+    check_accessible(page, "case page with two answer sets")
+    go(page, page.get_by_role("button", name="Send the parent a private link"))
+    assert "Reading and writing" in text_of(page, "[data-testid=recently-answered]")
+    assert not page.get_by_label("Reading and writing").is_checked()
+    check_accessible(page, "link form leaving out a recent questionnaire")
+    page.get_by_label("How we keep in touch with you").uncheck()
+    go(page, page.get_by_role("button", name="Make the private link"))
+    assert "Select at least one questionnaire" in text_of(page, ".govuk-error-summary")
+    check_accessible(page, "link form with nothing ticked")
+
+    page.context.clear_cookies()  # sign in afresh, as the clinician
+    sign_in(page, live_server.url, staff.clinician)
+    page.goto(f"{live_server.url}/review/cases/{case_id}")
+    assert "Earlier answers" in text_of(page)
+    assert "Reading and writing (earlier)" in text_of(page)
+    check_accessible(page, "clinician's review with earlier answers")

@@ -33,7 +33,7 @@ def test_a_parents_safety_answer_reaches_the_worker_who_records_the_check(
         team.phone = "020 7946 0000"
         create_case(team=team, parent_name="Quiet Parent")  # older, no alert
         case = create_case(team=team, parent_name="Robin Parent")
-        case.created_by_id = worker.id
+        case.created_by_id = case.assigned_to_id = worker.id
         db.session.commit()
         case_id, worker_id = case.id, worker.id
         _invitation, token = create_invitation(case, [MOOD], None)

@@ -22,7 +22,7 @@ def worker(app):
         team = create_team(name="North")
         user = create_user(role="intake", team=team)
         case = create_case(team=team, parent_name="Avery Stone")
-        case.created_by_id = user.id
+        case.created_by_id = case.assigned_to_id = user.id
         return {"user": user.get_id(), "case": case.id}
 
 

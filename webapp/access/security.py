@@ -8,7 +8,7 @@ from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import abort, current_app, session
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user
 
 from webapp.access.audit import record_event
@@ -122,3 +122,29 @@ def case_for_team(case_id: int) -> Case:
     if case is None or case.team_id != current_user.team_id:
         abort(404)
     return case
+
+
+CLOSED_CASE = "This referral is closed. Reopen it to change it."
+
+
+def closed_case_guard(*, read_only: set[str], back: str, always: frozenset[str] = frozenset()):
+    """A blueprint's before-request check: a closed case of the user's team can be read
+    (GET of the ``read_only`` endpoints) but not changed until it is reopened. Anything else
+    is sent back to the case page with why. Other users fall through to the view's own
+    checks, so nothing is said about cases they cannot see."""
+
+    def guard():
+        case_id = (request.view_args or {}).get("case_id")
+        if case_id is None or request.endpoint in always:
+            return None
+        if request.method == "GET" and request.endpoint in read_only:
+            return None
+        if not getattr(current_user, "is_authenticated", False):
+            return None
+        case = db.session.get(Case, case_id)
+        if case is None or case.team_id != current_user.team_id or case.closed_at is None:
+            return None
+        flash(CLOSED_CASE, "error")
+        return redirect(url_for(back, case_id=case.id))
+
+    return guard

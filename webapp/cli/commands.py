@@ -87,6 +87,7 @@ def load_demo_data(password: str) -> None:
             address="1 Demo Street, Leeds LS1 1AA" if contact == "letter" else None,
             language=language,
             created_by_id=users["intake"].id,
+            assigned_to_id=users["intake"].id,
         )
         db.session.add(case)
         db.session.flush()
@@ -106,6 +107,7 @@ def load_demo_data(password: str) -> None:
             contact_method="text",
             language="English",
             created_by_id=users["intake"].id,
+            assigned_to_id=users["intake"].id,
         )
     )
     db.session.commit()

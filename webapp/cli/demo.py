@@ -131,6 +131,7 @@ class _Bulk:
                 "contact_method": rng.choice(("phone", "text", "letter")),
                 "language": "English",
                 "created_by_id": self.worker.id,
+                "assigned_to_id": self.worker.id,
                 "created_at": opened,
                 "flag_level": level,
                 "critical_alert": False,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from screening import builtin_content
 from webapp.access.audit import record_event
@@ -58,7 +59,11 @@ STATUS_FILTERS = {
         "Clinician asked for more information",
         Case.review_state == ReviewState.MORE_INFORMATION,
     ),
+    # Closed cases show only here: every other view of the list leaves them out.
+    "closed": ("Closed", Case.closed_at.is_not(None)),
 }
+# Whose cases: the team's (all), the signed-in worker's, or those nobody has yet.
+SCOPES = {"team": "Team cases", "mine": "My cases", "unassigned": "Needing a worker"}
 FLAG_FILTERS = {
     code: (builtin_content().flag_levels[code].label, Case.flag_level == code)
     for code in ("likely", "possible", "none")
@@ -66,11 +71,25 @@ FLAG_FILTERS = {
 
 
 def team_cases(
-    team_id: int, *, status: str, flag: str, search: str, limit: int, offset: int
+    team_id: int,
+    *,
+    status: str,
+    flag: str,
+    search: str,
+    limit: int,
+    offset: int,
+    scope: str = "team",
+    worker_id: int | None = None,
 ) -> tuple[list[Case], int]:
     """One page of a team's cases (open safety alerts first, then oldest first) filtered by
-    status, flag and a name or reference, and how many match in all."""
+    whose they are, status, flag and a name or reference, and how many match in all."""
     query = select(Case).where(Case.team_id == team_id)
+    if scope == "mine":
+        query = query.where(Case.assigned_to_id == worker_id)
+    elif scope == "unassigned":
+        query = query.where(Case.assigned_to_id.is_(None))
+    if status != "closed":
+        query = query.where(Case.closed_at.is_(None))
     if status in STATUS_FILTERS:
         query = query.where(STATUS_FILTERS[status][1])
     if flag in FLAG_FILTERS:
@@ -83,7 +102,8 @@ def team_cases(
     total, alerts = db.session.execute(
         select(func.count(), func.count().filter(matching.c.critical_alert)).select_from(matching)
     ).one()
-    return alerts_first(query, alerts, limit=limit, offset=offset), total
+    listed = query.options(selectinload(Case.assigned_to))  # the list names each worker
+    return alerts_first(listed, alerts, limit=limit, offset=offset), total
 
 
 # The contact details a team can change after opening, by the words the audit trail uses.
@@ -122,7 +142,9 @@ def change_contact(case: Case, details: dict[str, str | None]) -> bool:
 
 def open_case(worker: User, **details) -> Case:
     """A new referral in the worker's team."""
-    case = Case(team_id=worker.team_id, created_by_id=worker.id, **details)
+    case = Case(
+        team_id=worker.team_id, created_by_id=worker.id, assigned_to_id=worker.id, **details
+    )
     db.session.add(case)
     db.session.flush()
     record_event("case.created", case_id=case.id)

@@ -48,6 +48,10 @@ def _case(case: Case) -> Any:
         "opened": _when(case.created_at),
         "review_state": case.review_state,
         "legal_hold": case.legal_hold,
+        "worker": case.assigned_to.name if case.assigned_to else None,
+        "closed": _when(case.closed_at),
+        "close_reason": case.close_reason,
+        "close_note": case.close_note,
     }
 
 

@@ -100,11 +100,12 @@ def find_invitation(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == token_hash(token)))
 
 
-def revoke_invitation(invitation: Invitation) -> None:
+def revoke_invitation(invitation: Invitation, *, commit: bool = True) -> None:
     if invitation.revoked_at is None and invitation.submitted_at is None:
         invitation.revoked_at = utcnow()
         record_event("invitation.revoked", case_id=invitation.case_id)
-        db.session.commit()
+        if commit:
+            db.session.commit()
 
 
 def questionnaires_of(invitation: Invitation) -> list[Questionnaire]:

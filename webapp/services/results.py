@@ -98,9 +98,17 @@ def newest_submitted(case: Case) -> list[Response]:
     """The newest submitted response to each questionnaire of a case."""
     newest: dict[str, Response] = {}
     for response in case.responses:
-        if response.status == ResponseStatus.SUBMITTED:
+        if response.status != ResponseStatus.SUBMITTED:
+            continue
+        # Newest by when the answers were sent or recorded, not when they were started.
+        known = newest.get(response.questionnaire_id)
+        if known is None or answered(response) >= answered(known):
             newest[response.questionnaire_id] = response
     return list(newest.values())
+
+
+def answered(response: Response) -> tuple:
+    return (response.submitted_at or response.created_at, response.id)
 
 
 def latest_results(case: Case) -> list[Result]:

@@ -44,7 +44,9 @@ def review_queue(team_id: int, *, limit: int = 50, offset: int = 0) -> Queue:
     One page of them, with the counts for the whole queue."""
     waiting, alerts = db.session.execute(
         select(func.count(Case.id), func.count(Case.id).filter(Case.critical_alert)).where(
-            Case.team_id == team_id, Case.review_state == ReviewState.AWAITING
+            Case.team_id == team_id,
+            Case.review_state == ReviewState.AWAITING,
+            Case.closed_at.is_(None),  # a closed case leaves the queue
         )
     ).one()
 
@@ -58,6 +60,7 @@ def review_queue(team_id: int, *, limit: int = 50, offset: int = 0) -> Queue:
                 .where(
                     Case.team_id == team_id,
                     Case.review_state == ReviewState.AWAITING,
+                    Case.closed_at.is_(None),
                     Case.critical_alert.is_(critical),
                 )
                 .order_by(Case.review_requested_at.asc(), Case.id)
@@ -78,7 +81,11 @@ def referred_cases(team_id: int, *, limit: int = 50) -> list[Case]:
     return list(
         db.session.scalars(
             select(Case)
-            .where(Case.team_id == team_id, Case.referred_at.is_not(None))
+            .where(
+                Case.team_id == team_id,
+                Case.referred_at.is_not(None),
+                Case.closed_at.is_(None),
+            )
             .order_by(Case.referred_at.asc(), Case.id)
             .limit(limit)
             .options(selectinload(Case.outcomes))

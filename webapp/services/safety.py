@@ -240,7 +240,7 @@ def open_alerts_for(user: User, now: datetime) -> tuple[list[AlertView], bool]:
         .order_by(SafetyAlert.raised_at, SafetyAlert.id)
         .limit(BANNER_LIMIT + 1)
         .options(
-            contains_eager(SafetyAlert.case).joinedload(Case.created_by),
+            contains_eager(SafetyAlert.case).joinedload(Case.assigned_to),
             contains_eager(SafetyAlert.case).contains_eager(Case.team).joinedload(Team.lead),
             joinedload(SafetyAlert.escalated_to),
         )

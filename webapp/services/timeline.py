@@ -94,7 +94,25 @@ def timeline(case: Case) -> list[TimelineEntry]:
     for message in case_messages(case):
         entries.extend(message_timeline(message))
     entries.extend(contact_changes(case))
+    entries.extend(lifecycle_timeline(case))
     return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+LIFECYCLE_WORDS = {
+    "case.transferred": "Transferred",
+    "case.closed": "Referral closed",
+    "case.reopened": "Referral reopened",
+}
+
+
+def lifecycle_timeline(case: Case) -> list[TimelineEntry]:
+    """Transfers, closing and reopening, read from the audit trail (which holds who)."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(LIFECYCLE_WORDS))
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    return [TimelineEntry(e.at, "lifecycle", LIFECYCLE_WORDS[e.action]) for e in events]
 
 
 CHANNEL_NAMES = {"sms": "Text message", "email": "Email", "letter": "Letter"}

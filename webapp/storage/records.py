@@ -118,10 +118,17 @@ class Case(db.Model):
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The case's worker: whoever opened it, until it is transferred (safety alerts name them).
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # A closed case leaves the lists and queues and cannot be changed until it is reopened.
+    # Its retention still runs from when it was opened.
+    closed_at: Mapped[datetime | None] = mapped_column()
+    close_reason: Mapped[str | None] = mapped_column(String(30))
+    close_note: Mapped[str | None] = mapped_column(Text)
 
     team: Mapped[Team] = relationship()
-    # The case's worker: today whoever opened the referral (safety alerts name them).
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     responses: Mapped[list[Response]] = relationship(
         back_populates="case", order_by="Response.created_at", cascade="all, delete-orphan"
     )
@@ -170,6 +177,10 @@ class Case(db.Model):
     @property
     def reference(self) -> str:
         return f"C{self.id:06d}"
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def agreed_plan(self) -> Plan | None:
@@ -251,6 +262,8 @@ class Response(db.Model):
     results: Mapped[list[Result]] = relationship(
         back_populates="response", cascade="all, delete-orphan"
     )
+    # Who recorded the answers with the parent or from paper (none for a parent's link).
+    started_by: Mapped[User | None] = relationship(foreign_keys=[started_by_id])
 
     @property
     def answer_map(self) -> dict[str, str]:

@@ -128,6 +128,20 @@ class MessageStatus(StrEnum):
 class TaskKind(StrEnum):
     MESSAGE_FAILED = "message_failed"
     LINK_EXPIRING = "link_expiring"
+    # A case was transferred to the team: someone there must pick it up.
+    CASE_TRANSFERRED = "case_transferred"
+
+
+class CloseReason(StrEnum):
+    """Why a case was closed (the words are in forms/staff.py CLOSE_REASONS)."""
+
+    SCREENED_NO_NEED = "screened_no_need"
+    REFERRED = "referred"
+    PARENT_DECLINED = "parent_declined"
+    NO_CONTACT = "no_contact"
+    MOVED_AWAY = "moved_away"
+    DUPLICATE = "duplicate"
+    OTHER = "other"
 
 
 # The largest id a record can have: ids are 32-bit on PostgreSQL (Integer). A bigger number in

@@ -21,9 +21,10 @@ from flask_login import current_user
 from questionnaires import SKIP
 from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
-from webapp.access.security import case_for_team, role_required
+from webapp.access.security import case_for_team, closed_case_guard, role_required
 from webapp.forms.answer import answer_form
 from webapp.forms.contact import CONTACT_LABELS
+from webapp.forms.lifecycle import CLOSE_REASONS, CloseCaseForm, TransferForm
 from webapp.forms.numbers import page_number
 from webapp.forms.staff import (
     AddAdjustmentForm,
@@ -38,6 +39,7 @@ from webapp.forms.staff import (
 )
 from webapp.services.cases import (
     FLAG_FILTERS,
+    SCOPES,
     STATUS_FILTERS,
     change_contact,
     invitation_of_case,
@@ -46,6 +48,7 @@ from webapp.services.cases import (
     team_cases,
 )
 from webapp.services.errors import WorkflowError
+from webapp.services.history import answer_sets, recently_answered
 from webapp.services.invitations import (
     create_invitation,
     invitation_link,
@@ -54,6 +57,14 @@ from webapp.services.invitations import (
     send_link,
 )
 from webapp.services.letters import letter_pdf
+from webapp.services.lifecycle import (
+    close_case,
+    reopen_case,
+    transfer_targets,
+    transfer_to_team,
+    transfer_to_worker,
+    waiting_for_a_worker,
+)
 from webapp.services.messages import (
     case_messages,
     letter_of_case,
@@ -152,9 +163,12 @@ def cases():
     form.search.data = search
     status = request.args.get("status", "")
     flag = request.args.get("flag", "")
+    scope = request.args.get("scope", "")
     page = request.args.get("page", 1, type=page_number)
     rows, total = team_cases(
         current_user.team_id,
+        scope=scope,
+        worker_id=current_user.id,
         status=status,
         flag=flag,
         search=search,
@@ -173,6 +187,9 @@ def cases():
         status_filters=STATUS_FILTERS,
         flag_filters=FLAG_FILTERS,
         search=search,
+        scope=scope if scope in SCOPES else "team",
+        scopes=SCOPES,
+        waiting=waiting_for_a_worker(current_user.team_id),
     )
 
 
@@ -206,6 +223,8 @@ def case(case_id: int):
         messages=case_messages(case),
         tasks=open_tasks(case),
         contact_labels=CONTACT_LABELS,
+        close_reasons=CLOSE_REASONS,
+        history=answer_sets(case),
     )
 
 
@@ -413,9 +432,13 @@ def invite(case_id: int):
     available = {q.id: q for q in screening_questionnaires()}
     form = InviteForm()
     form.questionnaires.choices = questionnaire_choices(available)
+    # Answered lately: not ticked, so the parent is not asked again (the worker still can).
+    recent = recently_answered(case, utcnow(), current_app.config["RECENTLY_ANSWERED_DAYS"])
     if request.method == "GET":  # a short default set, ticked: the worker can add more
         form.questionnaires.data = [
-            qid for qid in current_app.config["DEFAULT_QUESTIONNAIRES"] if qid in available
+            qid
+            for qid in current_app.config["DEFAULT_QUESTIONNAIRES"]
+            if qid in available and qid not in recent
         ]
     if form.validate_on_submit():
         chosen = [available[qid] for qid in form.questionnaires.data]
@@ -436,7 +459,12 @@ def invite(case_id: int):
                 link=link,
                 words=link_words(invitation, link, current_user),
             )
-    return render_template("intake/invite.html", case=case, form=form)
+    return render_template(
+        "intake/invite.html",
+        case=case,
+        form=form,
+        recent={available[qid].title: at for qid, at in recent.items() if qid in available},
+    )
 
 
 @bp.route("/<int:case_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
@@ -529,3 +557,73 @@ def plan_pdf(case_id: int, version: str):
         ais_names=AIS_CATEGORY_NAMES,
         contact=parent_contact(case),
     )
+
+
+# A closed case can be read, printed and reopened; every other page of it says it is closed.
+bp.before_request(
+    closed_case_guard(
+        read_only={"intake.case", "intake.result", "intake.plan", "intake.plan_pdf"},
+        always=frozenset({"intake.reopen"}),
+        back="intake.case",
+    )
+)
+
+
+@bp.route("/<int:case_id>/transfer", methods=["GET", "POST"])
+@intake_only
+def transfer(case_id: int):
+    """Give the case to another worker of the team, or to another team."""
+    case = case_for_team(case_id)
+    targets = transfer_targets(case)
+    form = TransferForm()
+    form.to.choices = choices(
+        [(f"worker-{w.id}", "You" if w.id == current_user.id else w.name) for w in targets.workers]
+        + [(f"team-{t.id}", f"{t.name} team (they choose a worker)") for t in targets.teams]
+    )
+    if form.validate_on_submit():
+        kind, target_id = form.target()
+        reason = form.reason.data.strip()
+        try:
+            if kind == "worker":
+                worker = transfer_to_worker(case, target_id, current_user, reason)
+            else:
+                team = transfer_to_team(case, target_id, current_user, reason)
+        except WorkflowError as exc:
+            form.to.errors = [str(exc)]
+        else:
+            if kind == "team":
+                flash(f"Referral {case.reference} transferred to the {team.name} team.", "success")
+                return redirect(url_for("intake.cases"))
+            flash(f"Referral transferred to {worker.name}.", "success")
+            return redirect(url_for("intake.case", case_id=case.id))
+    return render_template("intake/transfer.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/close", methods=["GET", "POST"])
+@intake_only
+def close(case_id: int):
+    case = case_for_team(case_id)
+    form = CloseCaseForm()
+    if form.validate_on_submit():
+        try:
+            close_case(case, form.reason.data, (form.note.data or "").strip())
+        except WorkflowError as exc:
+            form.reason.errors = [str(exc)]
+        else:
+            flash(f"Referral {case.reference} closed.", "success")
+            return redirect(url_for("intake.case", case_id=case.id))
+    return render_template("intake/close.html", case=case, form=form)
+
+
+@bp.route("/<int:case_id>/reopen", methods=["POST"])
+@intake_only
+def reopen(case_id: int):
+    case = case_for_team(case_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            reopen_case(case)
+        except WorkflowError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Referral {case.reference} reopened.", "success")
+    return redirect(url_for("intake.case", case_id=case.id))

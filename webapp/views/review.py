@@ -7,15 +7,14 @@ from flask_login import current_user
 
 from screening import builtin_content
 from webapp.access.audit import record_event
-from webapp.access.security import case_for_team, role_required
+from webapp.access.security import case_for_team, closed_case_guard, role_required
 from webapp.forms.numbers import page_number
 from webapp.forms.staff import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
 from webapp.services.errors import WorkflowError
-from webapp.services.questions import questionnaire_for
+from webapp.services.history import answer_sets
 from webapp.services.results import latest_results
 from webapp.services.review import record_outcome, record_review, referred_cases, review_queue
 from webapp.storage.clock import utcnow
-from webapp.storage.states import ResponseStatus
 from webapp.web.documents import render_pdf
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -70,15 +69,13 @@ def case(case_id: int):
             flash("Decision recorded.", "success")
             return redirect(url_for("review.queue"))
     results = latest_results(case)
-    responses = [r for r in case.responses if r.status == ResponseStatus.SUBMITTED]
     record_event("review.case_viewed", case_id=case.id, commit=True)
     return render_template(
         "review/case.html",
         case=case,
         form=form,
         results=results,
-        responses=responses,
-        questionnaire_for=questionnaire_for,
+        history=answer_sets(case),
         pathways=content.pathways,
         findings=FINDING_LABELS,
         domains=content.domains,
@@ -103,3 +100,10 @@ def summary_pdf(case_id: int):
         decisions=DECISION_LABELS,
         printed=utcnow(),
     )
+
+
+# A closed case can be read and its summary printed; decisions and outcomes wait until a
+# worker reopens it.
+bp.before_request(
+    closed_case_guard(read_only={"review.case", "review.summary_pdf"}, back="review.case")
+)

@@ -64,7 +64,7 @@ def team(app):
 def new_case(app, team, name="Alex Parent") -> int:
     with app.app_context():
         case = create_case(team=db.session.get(Team, team["team"]), parent_name=name)
-        case.created_by_id = team["worker_id"]
+        case.created_by_id = case.assigned_to_id = team["worker_id"]
         db.session.commit()
         return case.id
 

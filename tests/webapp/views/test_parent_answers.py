@@ -33,7 +33,7 @@ def worker(app):
         user = create_user(role="intake", team=team)
         user.name = "Isla O'Neil"
         case = create_case(team=team)
-        case.created_by_id = user.id
+        case.created_by_id = case.assigned_to_id = user.id
         db.session.commit()
         return {"user": user.get_id(), "case": case.id, "team": team.id}
 
