@@ -30,3 +30,13 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def on_starting(server):
+    """Check the settings once, in the master, before any worker starts: an unsafe production
+    setting (webapp/config.py) or an address beyond loopback stops gunicorn with one line
+    naming the setting ("Error: ..."), not a worker's traceback."""
+    from webapp.config import check_listen_hosts, load_config
+
+    hosts = [address[0] for address in server.cfg.address if isinstance(address, tuple)]
+    check_listen_hosts(load_config(), hosts, "The bind address (GUNICORN_BIND or --bind)")
