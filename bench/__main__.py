@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-
 # The benchmarks run the app on throwaway SQLite files, as development (unset means production).
 os.environ.setdefault("APP_ENV", "development")
 
