@@ -478,6 +478,9 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(Text)
     # The client's address as the app sees it (behind TRUSTED_PROXY_HOPS proxies, the real one).
     client_address: Mapped[str | None] = mapped_column(String(45))
+    # How many times it happened: an anonymous denial of one kind from one client shares one
+    # row a minute (access/audit.py), so a flood of bad links cannot grow the table without end.
+    times: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Message(db.Model):

@@ -195,7 +195,7 @@ def audit_csv():
         ), 400
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
+    writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail", "times"])
     for event, email in _events(form):
         writer.writerow(
             safe_row(
@@ -207,6 +207,7 @@ def audit_csv():
                     f"C{event.case_id:06d}" if event.case_id else "",
                     event.outcome,
                     event.detail or "",
+                    event.times,
                 ]
             )
         )
