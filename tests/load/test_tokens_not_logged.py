@@ -1,5 +1,6 @@
-"""A parent's link token never reaches an access log: parents open their links through the
-documented nginx (TLS) and gunicorn (gunicorn.conf.py), and both real logs are read."""
+"""A link token never reaches an access log: parents open their links, and a new member of
+staff their set-up link, through the documented nginx (TLS) and gunicorn (gunicorn.conf.py),
+and both real logs are read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from questionnaires import builtin_library
 from tests.factories import create_case, create_team
 from tests.load.proxy import gunicorn_with_config, nginx_tls
+from webapp.access import accounts
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation
 
@@ -41,6 +43,8 @@ def test_link_tokens_reach_neither_nginx_nor_gunicorn_logs(app, tmp_path):
             create_invitation(create_case(team=team, parent_name=f"Parent {n}"), [READING], None)[1]
             for n in range(3)
         ]
+    with app.test_request_context():
+        _user, set_up_token = accounts.invite("Nia New", "nia@example.test", "admin", None)
         db.session.remove()
         db.engine.dispose()
     env = {
@@ -60,8 +64,11 @@ def test_link_tokens_reach_neither_nginx_nor_gunicorn_logs(app, tmp_path):
         assert get(base, f"//p//start/{tokens[1]}") in {302, 308}
         assert get(base, f"/p/%73tart/{tokens[2]}") == 302
         assert get(base, f"/p/start/{wrong}") == 404
+        # A staff set-up link carries a token too.
+        assert get(base, f"/account/set-up/{set_up_token}") == 200
     logs = {"gunicorn": gunicorn_log.read_text(), "nginx": nginx_log.read_text()}
     for name, text in logs.items():
-        for secret in [*tokens, wrong, "from=email"]:
+        for secret in [*tokens, wrong, "from=email", set_up_token]:
             assert secret not in text, f"{name}'s access log holds a token:\n{text}"
         assert text.count("/p/start/[token]") >= 4, f"{name} logged too few links:\n{text}"
+        assert "/account/set-up/[token]" in text, text

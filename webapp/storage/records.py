@@ -69,6 +69,10 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    # An invited account's one-time set-up link (access/accounts.py): the hash of its token and
+    # when it stops working. Both are cleared once the invitee has chosen a password.
+    set_up_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    set_up_expires_at: Mapped[datetime | None] = mapped_column()
 
     # Flask-Login protocol
     @property
