@@ -9,6 +9,9 @@ STATIC := webapp/static
 DEBIAN_RUNTIME := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 DEBIAN_TEST := chromium nginx openssl redis-server postgresql
 export DEMO_PASSWORD ?= demo-password-change-me
+# Unset, APP_ENV means production (refusing the development secret, demo mode and any address
+# but loopback). These targets are a developer's: `make run` serves the demo.
+export APP_ENV ?= development
 .DEFAULT_GOAL := setup
 
 .PHONY: help setup run test test-fast mypy test-postgres lint format bench assets clean lforms
@@ -68,9 +71,9 @@ $(LFORMS)/.version-$(LFORMS_VERSION):
 	touch $@
 
 run: setup ## Migrate, load demo data and serve on http://127.0.0.1:5000
-	$(FLASK) init-db
-	$(FLASK) demo-data --print-logins
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	APP_ENV=demo $(FLASK) init-db
+	APP_ENV=demo $(FLASK) demo-data --print-logins
+	APP_ENV=demo $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup .debian-test.stamp lforms ## The whole suite, as CI runs it: lint, mypy, every test
 	$(BIN)/ruff check .

@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from webapp import create_app
+# Unset, APP_ENV means production (webapp/config.py). The suite runs as development, and so do
+# the gunicorn and flask processes it starts (they inherit this environment); the tests of the
+# production refusals set or unset it themselves.
+os.environ.setdefault("APP_ENV", "development")
+
+from webapp import create_app  # noqa: E402 - after APP_ENV is set
 from webapp.storage.database import init_database
 
 TEST_CONFIG = {

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.config import INSTANCE_DIR, load_config
+from webapp.config import INSTANCE_DIR, ConfigError, check_listen_hosts, load_config
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from webapp.storage.database import (
     MIGRATIONS_DIR,
@@ -26,12 +27,27 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_url_path="/assets",
         instance_path=str(INSTANCE_DIR),
     )
-    app.config.update(load_config(overrides))
+    try:
+        app.config.update(load_config(overrides))
+        _refuse_public_dev_server(app)
+    except ConfigError as error:
+        if click.get_current_context(silent=True) is None:
+            raise
+        # A `flask` command: one line naming the setting ("Error: ..."), not a traceback.
+        raise click.ClickException(str(error)) from None
     _trust_proxies(app)
     _set_up_templates(app)
     _init_extensions(app)
     _register_rooms(app)
     return app
+
+
+def _refuse_public_dev_server(app: Flask) -> None:
+    """`flask run --host` beyond loopback only in development or demo: outside them the
+    service listens behind the TLS proxy alone (gunicorn.conf.py checks its bind the same)."""
+    context = click.get_current_context(silent=True)
+    if context is not None and context.info_name == "run" and context.params.get("host"):
+        check_listen_hosts(app.config, [context.params["host"]], "flask run --host")
 
 
 def _trust_proxies(app: Flask) -> None:

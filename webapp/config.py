@@ -1,8 +1,10 @@
-"""Configuration from the environment, with safe development defaults and a refusal to run in
-production without a real secret key and database."""
+"""Configuration from the environment. Production is the default: development and demo are
+asked for by name (APP_ENV), and only they may use the development secret, demo mode or an
+address beyond loopback."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
@@ -16,6 +18,11 @@ DEFAULT_SAFETY_MESSAGE = (
     "They will try to contact you soon.\n"
     "If you need help now, call one of the numbers below."
 )
+
+
+# APP_ENV's values. Unset means production, so a forgotten setting is the safe one.
+PRODUCTION = "production"
+RELAXED_ENVS = ("development", "demo")
 
 
 class ConfigError(RuntimeError):
@@ -48,8 +55,8 @@ def _pairs(name: str) -> dict[str, str]:
 
 
 def load_config(overrides: dict | None = None) -> dict:
-    env = os.environ.get("APP_ENV", "development")
-    production = env == "production"
+    env = os.environ.get("APP_ENV", "").strip().lower() or PRODUCTION
+    production = env not in RELAXED_ENVS
     config = {
         "APP_ENV": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY") or (None if production else DEV_SECRET),
@@ -194,6 +201,10 @@ def load_config(overrides: dict | None = None) -> dict:
 
 
 def check_config(config: dict) -> None:
+    if config["APP_ENV"] not in (PRODUCTION, *RELAXED_ENVS):
+        raise ConfigError(
+            f"Set APP_ENV to production, development or demo, not {config['APP_ENV']!r}."
+        )
     hops = config["TRUSTED_PROXY_HOPS"]
     if not isinstance(hops, int) or isinstance(hops, bool) or hops < 0:
         raise ConfigError("Set TRUSTED_PROXY_HOPS to a whole number of 0 or more.")
@@ -206,14 +217,23 @@ def check_config(config: dict) -> None:
     check_council_sign_in(config)
     if config["APP_ENV"] != "production":
         return
-    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET:
-        raise ConfigError("Set SECRET_KEY: the app will not run in production without one.")
+    if not config.get("SECRET_KEY"):
+        raise ConfigError(
+            "Set SECRET_KEY: the app will not run in production without one "
+            "(APP_ENV=development for a local copy)."
+        )
+    if config["SECRET_KEY"] == DEV_SECRET:
+        raise ConfigError(
+            "SECRET_KEY is the public development secret: set a long random one for production."
+        )
     # SQLite is the embedded default for one machine; production runs several app instances
     # against one database server.
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite:"):
         raise ConfigError("Set DATABASE_URL to a PostgreSQL database: production needs one.")
     if config.get("DEMO_MODE"):
-        raise ConfigError("Demo mode is refused in production: unset DEMO_MODE.")
+        raise ConfigError(
+            "Demo mode is refused in production: unset DEMO_MODE (or set APP_ENV=demo)."
+        )
     check_rate_limit_storage(config)
 
 
@@ -226,6 +246,30 @@ def check_rate_limit_storage(config: dict) -> None:
             "Set RATELIMIT_STORAGE_URI to a Redis address (redis://host:6379/0): in production, "
             "memory:// would give each worker and each instance limits of its own."
         )
+
+
+def check_listen_hosts(config: dict, hosts, setting: str) -> None:
+    """Production listens on loopback only, behind the TLS proxy on the same machine: the app
+    speaks plain HTTP and must not be reached past that proxy. `hosts` are the network
+    addresses it listens on (a Unix socket is local and has none); `setting` names where they
+    were set, for the message."""
+    if config["APP_ENV"] in RELAXED_ENVS:
+        return
+    for host in hosts:
+        if not _is_loopback(host):
+            raise ConfigError(
+                f"{setting} is {host!r}: production listens on loopback only "
+                "(127.0.0.1 or ::1, behind the TLS proxy)."
+            )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name could resolve to anything
 
 
 def check_crisis_lines(lines) -> None:

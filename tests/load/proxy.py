@@ -23,7 +23,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin") or "/usr/sbin/nginx"
 
 # What docs/deployment.md asks of the proxy: pass the scheme and the client's address, and log
-# the path without its query string and without referrers.
+# the path without its query string and without referrers, with link tokens masked (the map:
+# webapp/access/token_paths.py's rule).
 NGINX_CONF = """
 worker_processes 1;
 pid {dir}/nginx.pid;
@@ -36,7 +37,7 @@ http {{
     fastcgi_temp_path {dir}/fastcgi;
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
-    log_format paths '$remote_addr "$request_method $uri" $status $body_bytes_sent';
+{log_rules}
     access_log {dir}/access.log paths;
     server {{
         listen 127.0.0.1:{port} ssl;
@@ -51,6 +52,14 @@ http {{
     }}
 }}
 """
+# The access log's lines of docs/deployment.md, word for word (a test checks they match).
+NGINX_LOG_RULES = r"""
+    map $uri $uri_masked {
+        "~^(?<before>.*?/(?:start|set-up)/+)[^/]+(?<after>.*)$" "${before}[token]${after}";
+        default $uri;
+    }
+    log_format paths '$remote_addr "$request_method $uri_masked" $status $body_bytes_sent';
+""".strip("\n")
 
 
 def require_nginx() -> None:
@@ -140,7 +149,11 @@ def nginx_tls(directory: Path, app_port: int):
     # As root, nginx's workers would drop to nobody, who cannot write in pytest's private dirs.
     user = "user root;" if os.geteuid() == 0 else ""
     conf = directory / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(dir=directory, user=user, port=port, app_port=app_port))
+    conf.write_text(
+        NGINX_CONF.format(
+            dir=directory, user=user, port=port, app_port=app_port, log_rules=NGINX_LOG_RULES
+        )
+    )
     process = subprocess.Popen(
         [
             NGINX,

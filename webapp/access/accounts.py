@@ -1,18 +1,22 @@
 """Staff accounts: finding one to sign in, the lockout after repeated failures, signing out
-everywhere, and an admin turning an account off or on."""
+everywhere, and an admin inviting staff, changing a role or team, turning an account off or
+on and resetting its second factor (each audited)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.access.audit import record_event
+from webapp.access.security import hash_password
+from webapp.access.tokens import token_hash
 from webapp.extensions import db
-from webapp.storage.records import AuditEvent, User, new_session_token, utcnow
+from webapp.storage.records import AuditEvent, Team, User, new_session_token, utcnow
 
 LOCKOUT_FAILURES = 10
 LOCKOUT_WINDOW = timedelta(minutes=15)
@@ -110,3 +114,79 @@ def switch_access(user: User) -> None:
 def save() -> None:
     """Commit what a sign-in step changed (the password hash upgraded on sign-in)."""
     db.session.commit()
+
+
+# An invited account has no password until its set-up link is used: this is no argon2 hash, so
+# no password matches it (check_password answers False).
+NO_PASSWORD_YET = "!invited"  # noqa: S105 - a marker that no password matches
+SET_UP_DAYS = 7
+
+
+def all_teams() -> list[Team]:
+    return list(db.session.scalars(select(Team).order_by(Team.name)))
+
+
+def team_name(team_id: int | None) -> str:
+    team = db.session.get(Team, team_id) if team_id is not None else None
+    return team.name if team else "no team"
+
+
+def invite(name: str, email: str, role: str, team_id: int | None) -> tuple[User, str]:
+    """A new account with a one-time set-up link (its token is returned once, kept as a hash).
+    The caller has checked that the email is free."""
+    token = secrets.token_urlsafe(32)
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        team_id=team_id,
+        password_hash=NO_PASSWORD_YET,
+        set_up_token_hash=token_hash(token),
+        set_up_expires_at=utcnow() + timedelta(days=SET_UP_DAYS),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event("user.invited", detail=f"user {user.id}: {role}, {team_name(team_id)}")
+    db.session.commit()
+    return user, token
+
+
+def user_by_set_up_token(token: str) -> User | None:
+    """The active account this set-up link opens, if it has not expired or been used."""
+    user = db.session.scalar(select(User).where(User.set_up_token_hash == token_hash(token)))
+    if user is None or not user.active or user.set_up_expires_at is None:
+        return None
+    return user if user.set_up_expires_at > utcnow() else None
+
+
+def finish_set_up(user: User, password: str) -> None:
+    """The invitee's password; the link stops working. The second factor comes next."""
+    user.password_hash = hash_password(password)
+    user.set_up_token_hash = None
+    user.set_up_expires_at = None
+    record_event("user.set_up", user_id=user.id, detail=f"user {user.id}")
+    db.session.commit()
+
+
+def change_account(user: User, role: str, team_id: int | None) -> bool:
+    """A new role or team; whether anything changed. The next request already uses it (the
+    role is read from the account each time)."""
+    if (user.role, user.team_id) == (role, team_id):
+        return False
+    record_event(
+        "user.changed",
+        detail=f"user {user.id}: {user.role} -> {role}, "
+        f"{team_name(user.team_id)} -> {team_name(team_id)}",
+    )
+    user.role, user.team_id = role, team_id
+    db.session.commit()
+    return True
+
+
+def reset_second_factor(user: User) -> None:
+    """Forget the authenticator app and the recovery codes, and end every session: the next
+    sign-in sets up a new app."""
+    user.totp_secret = None
+    user.totp_last_step = None
+    user.recovery_codes = []
+    end_sessions(user, "user.second_factor_reset", f"user {user.id}")

@@ -71,6 +71,10 @@ class User(db.Model):
     council_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
 
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    # An invited account's one-time set-up link (access/accounts.py): the hash of its token and
+    # when it stops working. Both are cleared once the invitee has chosen a password.
+    set_up_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    set_up_expires_at: Mapped[datetime | None] = mapped_column()
 
     # Flask-Login protocol
     @property
@@ -493,6 +497,9 @@ class AuditEvent(db.Model):
     detail: Mapped[str | None] = mapped_column(Text)
     # The client's address as the app sees it (behind TRUSTED_PROXY_HOPS proxies, the real one).
     client_address: Mapped[str | None] = mapped_column(String(45))
+    # How many times it happened: an anonymous denial of one kind from one client shares one
+    # row a minute (access/audit.py), so a flood of bad links cannot grow the table without end.
+    times: Mapped[int] = mapped_column(default=1, server_default="1")
 
 
 class Message(db.Model):

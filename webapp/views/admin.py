@@ -7,7 +7,17 @@ import csv
 import io
 import json
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -20,9 +30,11 @@ from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaFie
 from wtforms.validators import InputRequired, Length, Optional, Regexp
 
 from models.safe_csv import safe_row
+from webapp.access import accounts
 from webapp.access.accounts import all_users, locked_anywhere, switch_access, unlock, user_by_id
 from webapp.access.audit import record_event
 from webapp.access.security import role_required
+from webapp.forms.accounts import AccountForm, StaffInviteForm
 from webapp.forms.staff import ConfirmForm, choices
 from webapp.services.audit_trail import audit_events
 from webapp.services.cases import case_by_id, case_number
@@ -195,7 +207,7 @@ def audit_csv():
         ), 400
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail"])
+    writer.writerow(["at", "user", "role", "action", "case", "outcome", "detail", "times"])
     for event, email in _events(form):
         writer.writerow(
             safe_row(
@@ -207,6 +219,7 @@ def audit_csv():
                     f"C{event.case_id:06d}" if event.case_id else "",
                     event.outcome,
                     event.detail or "",
+                    event.times,
                 ]
             )
         )
@@ -216,3 +229,65 @@ def audit_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=audit.csv"},
     )
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@role_required("admin")
+def invite_user():
+    """A new staff account and its one-time set-up link, shown once on the next page."""
+    form = StaffInviteForm()
+    form.set_teams(accounts.all_teams())
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        if accounts.user_by_email(email) is not None:
+            form.email.errors = ["There is already an account with that email address"]
+        else:
+            user, token = accounts.invite(
+                form.name.data.strip(), email, form.role.data, form.team_id()
+            )
+            base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            link = base + url_for("auth.set_up_account", token=token)
+            response = Response(render_template("admin/invited.html", user=user, link=link))
+            response.headers["Cache-Control"] = "no-store"  # the link is shown this once
+            return response
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def account(user_id: int):
+    """One account: change its role or team; disable, enable or reset its second factor."""
+    user = user_by_id(user_id)
+    if user is None:
+        abort(404)
+    form = AccountForm(
+        data={"role": user.role, "team": str(user.team_id) if user.team_id else ""}
+        if request.method == "GET"
+        else None
+    )
+    form.set_teams(accounts.all_teams())
+    if user.id == current_user.id and request.method == "POST":
+        form.role.errors = ["You cannot change your own role or team: ask another admin"]
+    elif form.validate_on_submit():
+        if accounts.change_account(user, form.role.data, form.team_id()):
+            flash(f"{user.name}'s role and team are saved.", "success")
+        return redirect(url_for("admin.account", user_id=user.id))
+    return render_template(
+        "admin/account.html",
+        form=form,
+        user=user,
+        locked=locked_anywhere(user),
+    )
+
+
+@bp.route("/users/<int:user_id>/second-factor", methods=["POST"])
+@role_required("admin")
+def reset_second_factor(user_id: int):
+    """Forget the account's authenticator app (a lost phone): it sets up a new one next time."""
+    user = user_by_id(user_id)
+    if user is None:
+        abort(404)
+    if ConfirmForm().validate_on_submit() and user.id != current_user.id:
+        accounts.reset_second_factor(user)
+        flash(f"{user.name} will set up a new authenticator app when they next sign in.", "success")
+    return redirect(url_for("admin.account", user_id=user.id))

@@ -11,6 +11,7 @@ from webapp.access import accounts, council, council_accounts, two_factor
 from webapp.access.audit import record_event
 from webapp.access.security import check_password, public, role_required, start_session
 from webapp.extensions import limiter
+from webapp.forms.accounts import ChoosePasswordForm
 from webapp.forms.staff import CodeForm, ConfirmForm, SetUpForm, SignInForm
 
 bp = Blueprint("auth", __name__)
@@ -166,3 +167,21 @@ def sign_out():
     accounts.end_sessions(current_user, "auth.signed_out")
     logout_user()
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/account/set-up/<token>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"])
+@public
+def set_up_account(token: str):
+    """An invitee's one-time link: choose a password, then set up the second factor."""
+    user = accounts.user_by_set_up_token(token)
+    if user is None:
+        record_event("auth.bad_set_up_link", outcome="denied")
+        return render_template("auth/set_up_link_problem.html"), 404
+    form = ChoosePasswordForm()
+    if form.validate_on_submit():
+        accounts.finish_set_up(user, form.password.data)
+        two_factor.begin(user)
+        accounts.save()
+        return redirect(url_for("auth.set_up_code"))
+    return render_template("auth/set_up_account.html", form=form, user=user, token=token)

@@ -36,6 +36,7 @@ PUBLIC = {
     "pages.healthz",
     "parent.open_link",
     "static",
+    "auth.set_up_account",  # an invitee's one-time link: it checks its own token
 }
 STAFF = {"intake", "clinician", "admin"}
 # endpoint -> (roles allowed, is the URL about one case, so other teams get 404?)
@@ -99,6 +100,9 @@ EXPECTED = {
     "api.fhir_flag_search": ({"api"}, False),
     "api.fhir_reasonable_adjustment_flag": ({"api"}, False),
     "api.fhir_questionnaire_response": ({"api"}, False),
+    "admin.invite_user": ({"admin"}, False),
+    "admin.account": ({"admin"}, False),
+    "admin.reset_second_factor": ({"admin"}, False),
 }
 PERSONAS = (
     "anonymous",
