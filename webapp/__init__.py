@@ -7,6 +7,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from screening import builtin_content
 from webapp.config import INSTANCE_DIR, load_config
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from webapp.storage.database import (
@@ -27,6 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(INSTANCE_DIR),
     )
     app.config.update(load_config(overrides))
+    # A mistake in a content file (adjustments, plan rules, their actions) stops the start with
+    # the file, line and item, rather than surfacing when a worker first books a meeting.
+    builtin_content()
     _trust_proxies(app)
     _set_up_templates(app)
     _init_extensions(app)
