@@ -99,6 +99,7 @@ def _register_rooms(app: Flask) -> None:
         dashboard,
         intake,
         learning,
+        meetings,
         notify,
         parent,
         review,
@@ -119,6 +120,7 @@ def _register_rooms(app: Flask) -> None:
         learning.bp,
         safety_views.bp,
         notify.bp,
+        meetings.bp,
     )
     bounds.register(app)  # before the blueprints: their routes use its converter
     for blueprint in blueprints:

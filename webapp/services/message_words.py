@@ -11,7 +11,18 @@ from pathlib import Path
 import yaml
 
 WORDS_FILE = Path(__file__).with_name("message_words.yaml")
-FIELDS = frozenset({"worker_name", "team_name", "team_phone", "link", "deadline", "service_name"})
+FIELDS = frozenset(
+    {
+        "worker_name",
+        "team_name",
+        "team_phone",
+        "link",
+        "deadline",
+        "service_name",
+        "meeting_when",
+        "meeting_place",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -36,3 +47,8 @@ def compose(kind: str, channel: str, fields: dict[str, str]) -> Words:
     entry = words["messages"][kind]
     body = entry[channel] + ("\n" + words["signature"] if entry.get("signed", True) else "")
     return Words(subject=entry["subject"].format(**fields), body=body.format(**fields))
+
+
+def meeting_place_words(way: str, place: str) -> str:
+    """Where a meeting is, said to the parent, by how it is held."""
+    return message_words()["meeting_ways"][way].format(place=place.strip().rstrip("."))

@@ -97,6 +97,9 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"
     # To the worker, not the parent: their link closes unfinished soon.
     EXPIRY_WARNING = "expiry_warning"
+    # A meeting's invitation and its reminders (the plan's adjustments name their times).
+    MEETING_INVITATION = "meeting_invitation"
+    MEETING_REMINDER = "meeting_reminder"
 
 
 class MessageStatus(StrEnum):
@@ -119,6 +122,24 @@ class MessageStatus(StrEnum):
 class TaskKind(StrEnum):
     MESSAGE_FAILED = "message_failed"
     LINK_EXPIRING = "link_expiring"
+    # A reminder the plan asks for that the service cannot send: the worker does it by hand.
+    MEETING_REMINDER = "meeting_reminder"
+    # The other kinds of a meeting's tasks are named in screening/content/adjustment_actions.yaml.
+
+
+class MeetingWay(StrEnum):
+    """How a meeting is held."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class TaskOutcome(StrEnum):
+    """How a worker closed a task: done, or not needed (with a note saying why)."""
+
+    DONE = "done"
+    NOT_NEEDED = "not_needed"
 
 
 # The largest id a record can have: ids are 32-bit on PostgreSQL (Integer). A bigger number in

@@ -53,6 +53,7 @@ from webapp.services.invitations import (
     revoke_invitation,
     send_link,
 )
+from webapp.services.meetings import case_meetings
 from webapp.services.messages import case_messages, link_words, release_held_letters
 from webapp.services.plans import (
     add_adjustment,
@@ -192,6 +193,7 @@ def case(case_id: int):
         messages=case_messages(case),
         tasks=open_tasks(case),
         contact_labels=CONTACT_LABELS,
+        meetings=case_meetings(case),
     )
 
 

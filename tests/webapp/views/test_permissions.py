@@ -5,6 +5,8 @@ decorator fails the matrix. A new route fails the structural test until it is ad
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import pytest
 
 from questionnaires import builtin_library
@@ -18,6 +20,7 @@ from tests.factories import (
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation, session_key_for
+from webapp.services.meetings import MeetingDetails, book_meeting
 from webapp.services.plans import editable_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
@@ -90,6 +93,8 @@ EXPECTED = {
     "api.fhir_flag_search": ({"api"}, False),
     "api.fhir_reasonable_adjustment_flag": ({"api"}, False),
     "api.fhir_questionnaire_response": ({"api"}, False),
+    "meetings.new_meeting": ({"intake"}, True),
+    "meetings.meeting": ({"intake"}, True),
 }
 PERSONAS = (
     "anonymous",
@@ -185,6 +190,13 @@ def world(app):
         db.session.add(candidate)
         invitation.consent_at = utcnow()
         db.session.commit()
+        meeting = book_meeting(
+            case,
+            users["intake"],
+            MeetingDetails(
+                (utcnow() + timedelta(days=10)).date(), time(14), "phone", "", "Both", "Plan"
+            ),
+        )
         args = {
             "case_id": case.id,
             "response_id": draft.id,
@@ -194,6 +206,7 @@ def world(app):
             "reference": case.reference,
             "version_id": candidate.id,
             "alert_id": alert.id,
+            "meeting_id": meeting.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
