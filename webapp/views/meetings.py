@@ -9,7 +9,7 @@ from flask_login import current_user
 from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
-from webapp.forms.meetings import MeetingForm
+from webapp.forms.meetings import CloseTaskForm, MeetingForm
 from webapp.services.errors import WorkflowError
 from webapp.services.meetings import (
     FORMAT_LABELS,
@@ -22,12 +22,13 @@ from webapp.services.meetings import (
     meeting_tasks,
     plan_adjustments,
 )
+from webapp.services.tasks import close_task, is_overdue, task_of_case, worker_tasks
 
-bp = Blueprint("meetings", __name__, url_prefix="/cases")
+bp = Blueprint("meetings", __name__)
 intake_only = role_required("intake")
 
 
-@bp.route("/<int:case_id>/meetings/new", methods=["GET", "POST"])
+@bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])
 @intake_only
 def new_meeting(case_id: int):
     case = case_for_team(case_id)
@@ -55,7 +56,7 @@ def new_meeting(case_id: int):
     )
 
 
-@bp.route("/<int:case_id>/meetings/<int:meeting_id>")
+@bp.route("/cases/<int:case_id>/meetings/<int:meeting_id>")
 @intake_only
 def meeting(case_id: int, meeting_id: int):
     case = case_for_team(case_id)
@@ -74,3 +75,37 @@ def meeting(case_id: int, meeting_id: int):
         format_labels=FORMAT_LABELS,
         today=local_today(),
     )
+
+
+@bp.app_context_processor
+def _task_helpers() -> dict:
+    """Whether a task is overdue, for every page that lists tasks (the case page too)."""
+    return {"task_overdue": lambda task: is_overdue(task, local_today())}
+
+
+@bp.route("/tasks")
+@intake_only
+def tasks():
+    """The worker's open tasks, soonest due first, overdue ones tagged."""
+    record_event("tasks.viewed", commit=True)
+    return render_template("meetings/tasks.html", tasks=worker_tasks(current_user))
+
+
+@bp.route("/cases/<int:case_id>/tasks/<int:task_id>/close", methods=["GET", "POST"])
+@intake_only
+def close(case_id: int, task_id: int):
+    case = case_for_team(case_id)
+    try:
+        task = task_of_case(case, task_id)
+    except LookupError:
+        abort(404)
+    form = CloseTaskForm()
+    if task.done_at is None and form.validate_on_submit():
+        try:
+            close_task(task, current_user, form.outcome.data, form.note.data)
+        except WorkflowError as exc:
+            form.note.errors = [str(exc)]
+        else:
+            flash("Task saved.", "success")
+            return redirect(url_for("intake.case", case_id=case.id) + "#tasks")
+    return render_template("meetings/close_task.html", case=case, task=task, form=form)

@@ -20,7 +20,7 @@ from tests.factories import (
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation, session_key_for
-from webapp.services.meetings import MeetingDetails, book_meeting
+from webapp.services.meetings import MeetingDetails, book_meeting, meeting_tasks
 from webapp.services.plans import editable_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
@@ -95,6 +95,8 @@ EXPECTED = {
     "api.fhir_questionnaire_response": ({"api"}, False),
     "meetings.new_meeting": ({"intake"}, True),
     "meetings.meeting": ({"intake"}, True),
+    "meetings.tasks": ({"intake"}, False),
+    "meetings.close": ({"intake"}, True),
 }
 PERSONAS = (
     "anonymous",
@@ -207,6 +209,7 @@ def world(app):
             "version_id": candidate.id,
             "alert_id": alert.id,
             "meeting_id": meeting.id,
+            "task_id": meeting_tasks(meeting)[0].id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
