@@ -19,7 +19,17 @@ CHANNELS = ("sms", "email", "letter")
 # The strongest format asked for wins: easy read serves large print's readers too.
 FORMATS = ("easy_read", "large_print", "standard")
 TASK_FIELDS = frozenset({"language", "when"})
-ENTRY_KEYS = frozenset({"reminders", "tasks", "meeting_needs", "invitation"})
+ENTRY_KEYS = frozenset({"reminders", "tasks", "meeting_needs", "invitation", "contact"})
+# The ways a contact can go: Notify's three channels, and a call or a meeting by the worker.
+CONTACT_CHANNELS = (*CHANNELS, "phone", "in_person")
+CHANNEL_NAMES = {
+    "sms": "a text message",
+    "email": "an email",
+    "letter": "a letter",
+    "phone": "a phone call",
+    "in_person": "meeting in person",
+}
+FORMAT_NAMES = {"easy_read": "easy read", "large_print": "large print", "standard": "standard"}
 CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 
 
@@ -46,6 +56,7 @@ class AdjustmentActions:
     meeting_needs: tuple[str, ...] = ()
     invitation_format: str | None = None
     phone_first: bool = False
+    contact_channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +169,7 @@ def load_actions(
             tasks=tuple(_tasks(entry, where)),
             meeting_needs=tuple(_needs(entry, where)),
             **_invitation(entry, where),
+            **_contact(entry, where),
         )
     return found
 
@@ -261,3 +273,69 @@ def _invitation(entry: dict, where: _Where) -> dict[str, Any]:
         else:
             found["phone_first"] = invitation["phone_first"]
     return found
+
+
+def _contact(entry: dict, where: _Where) -> dict[str, Any]:
+    contact = entry.get("contact")
+    if contact is None:
+        return {}
+    if not isinstance(contact, dict) or set(contact) != {"channel"}:
+        where.add("contact gives only the channel", line_of(entry, "contact"))
+        return {}
+    if contact["channel"] not in CONTACT_CHANNELS[:4]:
+        where.add(
+            f"contact channel must be one of {', '.join(CONTACT_CHANNELS[:4])}",
+            line_of(entry, "contact"),
+        )
+        return {}
+    return {"contact_channel": contact["channel"]}
+
+
+@dataclass(frozen=True)
+class ContactPlan:
+    """What the plan says about every contact: the way first, the format, and phone first."""
+
+    channel: str | None
+    format: str
+    phone_first: bool
+
+
+def contact_plan(adjustment_ids: Iterable[str], rules: dict[str, AdjustmentActions]) -> ContactPlan:
+    found = [rules[a] for a in adjustment_ids if a in rules]
+    formats = {r.invitation_format for r in found if r.invitation_format}
+    return ContactPlan(
+        channel=next((r.contact_channel for r in found if r.contact_channel), None),
+        format=next((f for f in FORMATS if f in formats), "standard"),
+        phone_first=any(r.phone_first for r in found),
+    )
+
+
+def contact_problems(
+    plan: ContactPlan,
+    channel: str,
+    format: str,
+    *,
+    reached_the_plans_way: bool,
+    phoned_since_last_letter: bool,
+) -> list[str]:
+    """How a contact by ``channel`` in ``format`` departs from the plan; [] when it follows.
+    The plan's first way is kept when this contact is by it, or the parent was reached by it
+    recently (``reached_the_plans_way``); a meeting in person is never out of order."""
+    problems = []
+    in_order = (
+        channel in (plan.channel, "in_person")
+        or (channel == "phone" and plan.phone_first)  # the call the plan asks for
+        or reached_the_plans_way
+    )
+    if plan.channel and not in_order:
+        problems.append(
+            f"The plan says contact the parent by {CHANNEL_NAMES[plan.channel]} first; "
+            f"this is {CHANNEL_NAMES[channel]}."
+        )
+    if channel in CHANNELS and plan.format != "standard" and format != plan.format:
+        problems.append(
+            f"The plan says {FORMAT_NAMES[plan.format]}; this is {FORMAT_NAMES[format]}."
+        )
+    if channel == "letter" and plan.phone_first and not phoned_since_last_letter:
+        problems.append("The plan says phone the parent before any letter; no call is recorded.")
+    return problems

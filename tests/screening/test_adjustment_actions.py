@@ -10,7 +10,13 @@ import pytest
 
 from questionnaires import ContentError
 from screening import builtin_content, load_content
-from screening.actions import add_working_days, meeting_actions, when_words
+from screening.actions import (
+    add_working_days,
+    contact_plan,
+    contact_problems,
+    meeting_actions,
+    when_words,
+)
 from screening.content import CONTENT_DIR
 
 RULES = builtin_content().actions
@@ -126,3 +132,30 @@ def test_a_missing_actions_file_stops_the_load(tmp_path):
     (directory / "adjustment_actions.yaml").unlink()
     with pytest.raises(ContentError, match="adjustment_actions.yaml: cannot read"):
         load_content(directory)
+
+
+def test_a_contact_is_checked_for_channel_format_and_order():
+    plan = contact_plan(
+        ["contact-by-letter", "easy-read-information", "phone-before-letters"], RULES
+    )
+    assert (plan.channel, plan.format, plan.phone_first) == ("letter", "easy_read", True)
+
+    def problems(channel, fmt, reached=False, phoned=False):
+        return contact_problems(
+            plan, channel, fmt, reached_the_plans_way=reached, phoned_since_last_letter=phoned
+        )
+
+    assert problems("letter", "standard") == [
+        "The plan says easy read; this is standard.",
+        "The plan says phone the parent before any letter; no call is recorded.",
+    ]
+    assert problems("letter", "easy_read", phoned=True) == []
+    assert problems("phone", "standard") == []  # the call the plan asks for
+    assert problems("sms", "easy_read") == [
+        "The plan says contact the parent by a letter first; this is a text message."
+    ]
+    assert problems("sms", "easy_read", reached=True) == []
+    assert contact_problems(
+        contact_plan([], RULES), "letter", "standard",
+        reached_the_plans_way=False, phoned_since_last_letter=False,
+    ) == []  # fmt: skip

@@ -107,6 +107,14 @@ class MeetingForm(FlaskForm):
             Length(max=1000, message="Purpose must be 1000 characters or fewer"),
         ],
     )
+    # Asked only when the invitation would depart from the plan: why go ahead anyway.
+    reason = TextAreaField(
+        "Why go ahead without following the plan?",
+        widget=GovTextArea(),
+        description="Or change the meeting, or record the contact the plan asks for first.",
+        filters=[_trimmed],
+        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    )
     submit = SubmitField("Book the meeting", widget=GovSubmitInput())
 
     def __init__(self, *args, today: date, **kwargs):
@@ -157,3 +165,44 @@ class CloseTaskForm(FlaskForm):
     def validate_note(self, field):
         if self.outcome.data == TaskOutcome.NOT_NEEDED and not (field.data or "").strip():
             raise ValidationError("Enter why the task is not needed")
+
+
+class OutsideContactForm(FlaskForm):
+    """A contact the worker made outside the service, checked against the plan."""
+
+    kind = RadioField(
+        "What was the contact?",
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice("call", "Phone call"),
+            SelectChoice("letter", "Letter"),
+            SelectChoice("email", "Email"),
+            SelectChoice("text", "Text message"),
+            SelectChoice("visit", "Visit or meeting in person"),
+        ],
+        validators=[InputRequired("Select what the contact was")],
+    )
+    format = RadioField(
+        "What format was it in?",
+        widget=GovRadioInput(),
+        choices=[
+            SelectChoice("standard", "Standard"),
+            SelectChoice("easy_read", "Easy read"),
+            SelectChoice("large_print", "Large print"),
+        ],
+        validators=[InputRequired("Select the format")],
+    )
+    note = TextAreaField(
+        "What was it about?",
+        widget=GovTextArea(),
+        filters=[_trimmed],
+        validators=[Length(max=1000, message="What it was about must be 1000 characters or fewer")],
+    )
+    reason = TextAreaField(
+        "Why go ahead without following the plan?",
+        widget=GovTextArea(),
+        description="Or change the contact so it follows the plan.",
+        filters=[_trimmed],
+        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    )
+    submit = SubmitField("Record the contact", widget=GovSubmitInput())

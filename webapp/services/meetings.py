@@ -17,6 +17,13 @@ from screening import builtin_content
 from screening.actions import MeetingActions, Reminder, meeting_actions, when_words
 from webapp.access.audit import record_event
 from webapp.extensions import db
+from webapp.services.contacts import (
+    SERVICE_FORMAT,
+    PlanNotFollowed,
+    log_contact,
+    log_service_message,
+    service_message_problems,
+)
 from webapp.services.errors import WorkflowError
 from webapp.services.message_words import compose, meeting_place_words
 from webapp.services.messages import choose_channel, recipient_on
@@ -73,8 +80,12 @@ def plan_adjustments(case: Case) -> list[str]:
     return [item.adjustment_id for item in plan.active_items] if plan is not None else []
 
 
-def book_meeting(case: Case, user: User, details: MeetingDetails) -> Meeting:
-    """Book the meeting and everything the plan asks for it, in one transaction."""
+def book_meeting(
+    case: Case, user: User, details: MeetingDetails, reason: str | None = None
+) -> Meeting:
+    """Book the meeting and everything the plan asks for it, in one transaction. An
+    invitation that would depart from the plan (its channel, format or order) raises
+    PlanNotFollowed unless the worker gives a reason to go ahead."""
     starts_local = datetime.combine(details.day, details.at)
     now_local = to_local(utcnow())
     if starts_local <= now_local:
@@ -83,6 +94,11 @@ def book_meeting(case: Case, user: User, details: MeetingDetails) -> Meeting:
     actions = meeting_actions(
         plan_adjustments(case), builtin_content().actions, starts_local, now_local, case.language
     )
+    channel, _recipient = choose_channel(case)
+    held = channel == Channel.LETTER and actions.phone_first
+    problems = service_message_problems(case, channel, MessageKind.MEETING_INVITATION, held)
+    if problems and not (reason or "").strip():
+        raise PlanNotFollowed(problems)
     meeting = Meeting(
         case_id=case.id,
         starts_at=to_utc(starts_local),
@@ -97,7 +113,19 @@ def book_meeting(case: Case, user: User, details: MeetingDetails) -> Meeting:
     )
     db.session.add(meeting)
     db.session.flush()
-    _queue_invitation(case, meeting, user, actions)
+    invitation = _queue_invitation(case, meeting, user, actions)
+    log_contact(
+        case,
+        kind=invitation.kind,
+        channel=invitation.channel,
+        format=SERVICE_FORMAT,
+        via_service=True,
+        user=user,
+        reason=reason,
+        message=invitation,
+        meeting=meeting,
+        problems=problems,
+    )
     for reminder in actions.reminders:
         _queue_reminder(case, meeting, user, reminder)
     for task in actions.tasks:
@@ -152,7 +180,7 @@ def _message(
     return message
 
 
-def _queue_invitation(case: Case, meeting: Meeting, user: User, actions: MeetingActions) -> None:
+def _queue_invitation(case: Case, meeting: Meeting, user: User, actions: MeetingActions) -> Message:
     """The invitation goes at once, by the parent's channel; a letter waits for the worker's
     call when the plan says phone first (released with the other held letters)."""
     channel, recipient = choose_channel(case)
@@ -169,6 +197,8 @@ def _queue_invitation(case: Case, meeting: Meeting, user: User, actions: Meeting
         case_id=case.id,
         detail=f"{MessageKind.MEETING_INVITATION} by {channel}: {message.status}",
     )
+    db.session.flush()
+    return message
 
 
 def _queue_reminder(case: Case, meeting: Meeting, user: User, reminder: Reminder) -> None:
@@ -181,6 +211,8 @@ def _queue_reminder(case: Case, meeting: Meeting, user: User, reminder: Reminder
         )
         message.status = MessageStatus.QUEUED
         message.next_attempt_at = to_utc(reminder.send_at)
+        db.session.flush()
+        log_service_message(case, message, user)
         return
     when = when_words(reminder.send_at)
     text = (

@@ -578,3 +578,31 @@ class Meeting(db.Model):
 
     case: Mapped[Case] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class ContactLog(db.Model):
+    """One contact with the parent, sent by the service or recorded by the worker as done
+    outside it, and whether its channel, format and order followed the plan. A contact that
+    did not keeps the problems found and the worker's reason for going ahead."""
+
+    __tablename__ = "contact_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # What it was: a message kind (link, meeting_invitation, ...) or outside: call, letter, ...
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(20))
+    via_service: Mapped[bool] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    followed_plan: Mapped[bool] = mapped_column()
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])

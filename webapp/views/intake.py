@@ -451,7 +451,7 @@ def phoned(case_id: int):
     """The worker has phoned the parent, as the plan asks before any letter."""
     case = case_for_team(case_id)
     if ConfirmForm().validate_on_submit():
-        released = release_held_letters(case)
+        released = release_held_letters(case, current_user)
         flash(f"Call recorded. {released} letter(s) will now be sent.")
     return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
 

@@ -9,7 +9,13 @@ from flask_login import current_user
 from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
-from webapp.forms.meetings import CloseTaskForm, MeetingForm
+from webapp.forms.meetings import CloseTaskForm, MeetingForm, OutsideContactForm
+from webapp.services.contacts import (
+    OUTSIDE_KINDS,
+    PlanNotFollowed,
+    case_contacts,
+    record_outside_contact,
+)
 from webapp.services.errors import WorkflowError
 from webapp.services.meetings import (
     FORMAT_LABELS,
@@ -33,6 +39,7 @@ intake_only = role_required("intake")
 def new_meeting(case_id: int):
     case = case_for_team(case_id)
     form = MeetingForm(today=local_today())
+    problems: list[str] = []
     if form.validate_on_submit():
         details = MeetingDetails(
             day=form.day.data,
@@ -43,7 +50,10 @@ def new_meeting(case_id: int):
             purpose=form.purpose.data,
         )
         try:
-            meeting = book_meeting(case, current_user, details)
+            meeting = book_meeting(case, current_user, details, form.reason.data)
+        except PlanNotFollowed as exc:
+            problems = exc.problems
+            form.reason.errors = ["Enter why you go ahead without following the plan"]
         except WorkflowError as exc:
             form.start.errors = [str(exc)]
         else:
@@ -52,7 +62,11 @@ def new_meeting(case_id: int):
     catalogue = builtin_content().adjustments
     adjustments = [catalogue[a] for a in plan_adjustments(case) if a in catalogue]
     return render_template(
-        "meetings/new_meeting.html", case=case, form=form, adjustments=adjustments
+        "meetings/new_meeting.html",
+        case=case,
+        form=form,
+        adjustments=adjustments,
+        plan_problems=problems,
     )
 
 
@@ -109,3 +123,38 @@ def close(case_id: int, task_id: int):
             flash("Task saved.", "success")
             return redirect(url_for("intake.case", case_id=case.id) + "#tasks")
     return render_template("meetings/close_task.html", case=case, task=task, form=form)
+
+
+@bp.route("/cases/<int:case_id>/contacts", methods=["GET", "POST"])
+@intake_only
+def contacts(case_id: int):
+    """The case's contact log, and recording a contact made outside the service: checked
+    against the plan first, recorded when it follows or the worker gives a reason."""
+    case = case_for_team(case_id)
+    form = OutsideContactForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            record_outside_contact(
+                case,
+                current_user,
+                form.kind.data,
+                form.format.data,
+                form.note.data,
+                form.reason.data,
+            )
+        except PlanNotFollowed as exc:
+            problems = exc.problems
+            form.reason.errors = ["Enter why you go ahead without following the plan"]
+        else:
+            flash("Contact recorded.", "success")
+            return redirect(url_for("meetings.contacts", case_id=case.id))
+    record_event("contacts.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "meetings/contacts.html",
+        case=case,
+        form=form,
+        contacts=case_contacts(case),
+        plan_problems=problems,
+        kind_labels=OUTSIDE_KINDS,
+    )

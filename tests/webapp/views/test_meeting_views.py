@@ -18,11 +18,11 @@ from webapp.storage.records import Case, Meeting
 AHEAD = (utcnow() + timedelta(days=10)).date()
 
 
-def signed_in_case(app, client, *adjustments: str) -> int:
+def signed_in_case(app, client, *adjustments: str, contact_method="text") -> int:
     with app.app_context():
         team = create_team(name="North Family Team")
         sign_in_as(client, create_user(role="intake", team=team))
-        case = create_case(team=team, language="Polish")
+        case = create_case(team=team, language="Polish", contact_method=contact_method)
         plan = propose_new_plan(case)
         db.session.commit()
         for adjustment_id in adjustments:
@@ -132,3 +132,30 @@ def test_another_cases_meeting_is_not_found(app, client):
         meeting_id, other_id = meeting.id, other.id
     assert client.get(f"/cases/{other_id}/meetings/{meeting_id}").status_code == 404
     assert client.get(f"/cases/{case_id}/meetings/{meeting_id}").status_code == 200
+
+
+def test_an_invitation_off_the_plan_needs_a_reason_which_is_logged(app, client):
+    """A parent whose plan says phone first gets a text invitation: caught before it goes."""
+    case_id = signed_in_case(app, client, contact_method="phone")
+    form = get_page(client, f"/cases/{case_id}/meetings/new")
+    page = post_page(client, f"/cases/{case_id}/meetings/new", good(form))
+    problems = page.select_one("[data-testid=plan-problems]").get_text(" ")
+    assert "The plan says contact the parent by a phone call first; this is a text message." in (
+        " ".join(problems.split())
+    )
+    assert "Enter why you go ahead" in page.select_one(".govuk-error-summary").text
+    assert meetings(app) == 0
+    reason = "The parent asked for a text this time."
+    post_page(client, f"/cases/{case_id}/meetings/new", good(page, reason=reason))
+    assert meetings(app) == 1
+    with app.app_context():
+        from webapp.storage.records import AuditEvent, ContactLog
+
+        (entry,) = db.session.scalars(
+            select(ContactLog).where(ContactLog.kind == "meeting_invitation")
+        )
+        assert (entry.followed_plan, entry.reason) == (False, reason)
+        audit = db.session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.action == "contact.plan_not_followed")
+        )
+        assert reason in audit

@@ -97,6 +97,7 @@ EXPECTED = {
     "meetings.meeting": ({"intake"}, True),
     "meetings.tasks": ({"intake"}, False),
     "meetings.close": ({"intake"}, True),
+    "meetings.contacts": ({"intake"}, True),
 }
 PERSONAS = (
     "anonymous",
@@ -198,6 +199,7 @@ def world(app):
             MeetingDetails(
                 (utcnow() + timedelta(days=10)).date(), time(14), "phone", "", "Both", "Plan"
             ),
+            reason="The parent asked for a text",
         )
         args = {
             "case_id": case.id,

@@ -1,4 +1,4 @@
-"""Meetings, and tasks and messages from the plan's adjustments
+"""Meetings, tasks and messages from the plan's adjustments, and the contact log
 
 Revision ID: e7a41c3b9d15
 Revises: d13b7e2f9c02
@@ -56,8 +56,40 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_worker_task_meeting_id_meeting'), 'meeting', ['meeting_id'], ['id'], ondelete='CASCADE')
         batch_op.create_foreign_key(batch_op.f('fk_worker_task_closed_by_id_user_account'), 'user_account', ['closed_by_id'], ['id'])
 
+    op.create_table(
+        'contact_log',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.Column('kind', sa.String(length=30), nullable=False),
+        sa.Column('channel', sa.String(length=20), nullable=False),
+        sa.Column('format', sa.String(length=20), nullable=False),
+        sa.Column('via_service', sa.Boolean(), nullable=False),
+        sa.Column('message_id', sa.Integer(), nullable=True),
+        sa.Column('meeting_id', sa.Integer(), nullable=True),
+        sa.Column('followed_plan', sa.Boolean(), nullable=False),
+        sa.Column('problems', sa.JSON(), nullable=False),
+        sa.Column('reason', sa.Text(), nullable=True),
+        sa.Column('note', sa.Text(), nullable=True),
+        sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['case_id'], ['case_record.id'], name=op.f('fk_contact_log_case_id_case_record'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_contact_log_meeting_id_meeting'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['message_id'], ['message.id'], name=op.f('fk_contact_log_message_id_message'), ondelete='SET NULL'),
+        sa.ForeignKeyConstraint(['recorded_by_id'], ['user_account.id'], name=op.f('fk_contact_log_recorded_by_id_user_account')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_log')),
+    )
+    with op.batch_alter_table('contact_log', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_log_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_log_case_id'), ['case_id'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('contact_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_log_case_id'))
+        batch_op.drop_index(batch_op.f('ix_contact_log_at'))
+
+    op.drop_table('contact_log')
+
     with op.batch_alter_table('worker_task', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_worker_task_closed_by_id_user_account'), type_='foreignkey')
         batch_op.drop_constraint(batch_op.f('fk_worker_task_meeting_id_meeting'), type_='foreignkey')
