@@ -79,6 +79,7 @@ EXPECTED = {
     "admin.unlock_user": ({"admin"}, False),
     "dashboard.index": (STAFF, False),
     "dashboard.csv": (STAFF, False),
+    "dashboard.plan_csv": (STAFF, False),
     "learning.index": ({"clinician", "admin"}, False),
     "learning.domain": ({"clinician", "admin"}, False),
     "learning.fit": ({"clinician", "admin"}, False),
