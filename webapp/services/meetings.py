@@ -40,7 +40,7 @@ FORMAT_LABELS = {
     "large_print": "Large print",
     "standard": "Standard",
 }
-CHANNEL_WORDS = {
+CHANNEL_WORDS: dict[str, str] = {
     Channel.SMS: "a text message",
     Channel.EMAIL: "an email",
     Channel.LETTER: "a letter",
