@@ -56,6 +56,13 @@ class GovDateField(DateField):
         super().__init__(label, format="%d %m %Y", widget=GovDateInput(), **kwargs)
         self.invalid_message = message
 
+    def process(self, formdata, *args, **kwargs):
+        super().process(formdata, *args, **kwargs)
+        # The widget shows exactly three boxes: a post with none (or more) of them is answered
+        # as an empty date, never a server error.
+        if self.raw_data is not None and len(self.raw_data) != 3:
+            self.raw_data = [*self.raw_data, "", "", ""][:3]
+
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)

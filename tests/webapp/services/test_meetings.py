@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from webapp.cli.commands import load_demo_data
 from webapp.extensions import db
@@ -123,7 +123,9 @@ def test_without_notify_each_reminder_is_a_task_on_its_day(app, demo):
 
 def test_a_meeting_in_the_past_is_refused_and_makes_nothing(app, demo):
     past = MeetingDetails(**{**THURSDAY_2PM.__dict__, "day": date(2026, 11, 30)})
+    with app.app_context():
+        before = db.session.scalar(select(func.count()).select_from(Meeting))
     with pytest.raises(WorkflowError, match="must be in the future"):
         book(app, demo, past)
     with app.app_context():
-        assert db.session.scalar(select(Meeting)) is None
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == before

@@ -70,6 +70,8 @@ def test_a_booked_meeting_shows_what_the_plan_asks_for(app, client):
     ("changes", "message"),
     [
         ({"day": ["", "", ""]}, "Enter the date of the meeting"),
+        ({"day": []}, "Enter the date of the meeting"),
+        ({"day": ["1", "2", "2027", "4"]}, "Date of the meeting must be a real date"),
         ({"day": ["31", "2", "2027"]}, "Date of the meeting must be a real date"),
         ({"day": ["1", "1", "2020"]}, "Date of the meeting must be today or in the future"),
         ({"day": ["1", "1", "2999"]}, "Date of the meeting must be within a year from today"),
