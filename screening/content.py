@@ -12,6 +12,7 @@ import yaml
 
 from questionnaires import ContentError, Problem
 from questionnaires.yamlsource import line_of, read_yaml
+from screening.actions import AdjustmentActions, load_actions
 
 CONTENT_DIR = Path(__file__).parent / "content"
 AIS_CATEGORIES = (
@@ -79,6 +80,8 @@ class Content:
     rules: tuple[PlanRule, ...]
     # Flag level code (none / possible / likely) -> its one name and tag colour.
     flag_levels: dict[str, FlagLevel]
+    # Adjustment id -> what it makes the service do for a meeting (adjustment_actions.yaml).
+    actions: dict[str, AdjustmentActions]
 
 
 def _clean(text: Any) -> str:
@@ -281,9 +284,12 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     adjustments = _load_adjustments(directory / "adjustments.yaml", problems)
     rules = _load_rules(directory / "plan_rules.yaml", domains, adjustments, problems)
     levels = _load_flag_levels(directory / "flag_levels.yaml", problems)
+    actions_file = directory / "adjustment_actions.yaml"
+    raw_actions = _read(actions_file, "actions", problems)
+    actions = load_actions(str(actions_file), raw_actions, adjustments, problems)
     if problems:
         raise ContentError(problems)
-    return Content(domains, pathways, adjustments, tuple(rules), levels)
+    return Content(domains, pathways, adjustments, tuple(rules), levels, actions)
 
 
 @cache

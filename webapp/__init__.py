@@ -8,6 +8,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from screening import builtin_content
 from webapp.config import INSTANCE_DIR, ConfigError, check_listen_hosts, load_config
 from webapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
 from webapp.storage.database import (
@@ -35,6 +36,9 @@ def create_app(overrides: dict | None = None) -> Flask:
             raise
         # A `flask` command: one line naming the setting ("Error: ..."), not a traceback.
         raise click.ClickException(str(error)) from None
+    # A mistake in a content file (adjustments, plan rules, their actions) stops the start with
+    # the file, line and item, rather than surfacing when a worker first books a meeting.
+    builtin_content()
     _trust_proxies(app)
     _set_up_templates(app)
     _init_extensions(app)
@@ -114,6 +118,7 @@ def _register_rooms(app: Flask) -> None:
         dashboard,
         intake,
         learning,
+        meetings,
         notify,
         parent,
         review,
@@ -134,6 +139,7 @@ def _register_rooms(app: Flask) -> None:
         learning.bp,
         safety_views.bp,
         notify.bp,
+        meetings.bp,
     )
     bounds.register(app)  # before the blueprints: their routes use its converter
     for blueprint in blueprints:

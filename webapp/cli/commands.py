@@ -111,6 +111,10 @@ def load_demo_data(password: str) -> None:
         )
     )
     db.session.commit()
+    from webapp.cli.demo_plan import add_demo_meetings_and_contacts
+
+    demo_cases = db.session.scalars(select(Case).where(Case.team_id == team.id))
+    add_demo_meetings_and_contacts({c.parent_name: c for c in demo_cases}, users["intake"])
 
 
 def parse_moment(text: str) -> datetime:

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from webapp.services.notify import notify_configured
 from webapp.services.outbox import send_due
+from webapp.services.plan_reviews import ask_for_plan_reviews
 from webapp.services.reminders import queue_due_reminders
 
 
@@ -45,6 +46,7 @@ def send_messages_command(once: bool, now_text: str | None, every: float):
     while True:
         with current_app.test_request_context():  # reminders' links are made with url_for
             due = queue_due_reminders(now)
+        ask_for_plan_reviews(now)  # a plan whose review date has come: a task for the worker
         report = send_due(now)
         if once or report.handled or due.reminders or due.warnings:
             click.echo(

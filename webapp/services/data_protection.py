@@ -14,7 +14,7 @@ from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.services.safety import describe
-from webapp.storage.records import AuditEvent, Case, Invitation, utcnow
+from webapp.storage.records import AuditEvent, Case, ContactLog, Invitation, Meeting, utcnow
 
 
 def _when(value: datetime | None) -> str | None:
@@ -33,6 +33,8 @@ def subject_record(case: Case) -> dict[str, Any]:
         "private_links": _private_links(case),
         "safety_alerts": _safety_alerts(case),
         "access_log": _access_log(case),
+        "meetings": _meetings(case),
+        "contact_log": _contact_log(case),
     }
 
 
@@ -169,6 +171,42 @@ def _access_log(case: Case) -> Any:
     return [
         {"when": _when(e.at), "role": e.role, "action": e.action, "outcome": e.outcome}
         for e in access_log
+    ]
+
+
+def _meetings(case: Case) -> Any:
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.case_id == case.id).order_by(Meeting.starts_at)
+    )
+    return [
+        {
+            "starts": _when(m.starts_at),
+            "way": m.way,
+            "place": m.place,
+            "attendees": m.attendees,
+            "purpose": m.purpose,
+            "needs": m.needs,
+        }
+        for m in meetings
+    ]
+
+
+def _contact_log(case: Case) -> Any:
+    contacts = db.session.scalars(
+        select(ContactLog).where(ContactLog.case_id == case.id).order_by(ContactLog.at)
+    )
+    return [
+        {
+            "when": _when(c.at),
+            "kind": c.kind,
+            "channel": c.channel,
+            "format": c.format,
+            "followed_plan": c.followed_plan,
+            "problems": c.problems,
+            "reason": c.reason,
+            "note": c.note,
+        }
+        for c in contacts
     ]
 
 

@@ -18,6 +18,8 @@ FIELDS = frozenset(
         *("case_reference", "case_link"),
         # The parent's copy of the plan only: its adjustments, one "- " line each.
         "plan_items",
+        # A meeting's invitation and reminders only: when, and where or how.
+        *("meeting_when", "meeting_place"),
     }
 )
 
@@ -44,3 +46,8 @@ def compose(kind: str, channel: str, fields: dict[str, str]) -> Words:
     entry = words["messages"][kind]
     body = entry[channel] + ("\n" + words["signature"] if entry.get("signed", True) else "")
     return Words(subject=entry["subject"].format(**fields), body=body.format(**fields))
+
+
+def meeting_place_words(way: str, place: str) -> str:
+    """Where a meeting is, said to the parent, by how it is held."""
+    return message_words()["meeting_ways"][way].format(place=place.strip().rstrip("."))

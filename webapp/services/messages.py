@@ -14,6 +14,7 @@ from sqlalchemy import select
 from screening.content import builtin_content
 from webapp.access.audit import record_event
 from webapp.extensions import db
+from webapp.services.contacts import log_phone_call, log_service_message
 from webapp.services.errors import WorkflowError
 from webapp.services.message_words import Words, compose
 from webapp.services.notify import notify_configured
@@ -116,6 +117,7 @@ def queue_link(invitation: Invitation, link: str, user: User | None, kind: str) 
     db.session.add(message)
     db.session.flush()
     record_event("message.queued", case_id=case.id, detail=f"{kind} by {channel}: {status}")
+    log_service_message(case, message, user)
     return message
 
 
@@ -128,13 +130,14 @@ def first_status(case: Case, channel: str) -> str:
     return MessageStatus.QUEUED
 
 
-def release_held_letters(case: Case) -> int:
+def release_held_letters(case: Case, user: User | None = None) -> int:
     """The worker has phoned the parent: the letters the plan held go to the outbox now."""
     held = [m for m in case_messages(case) if m.status == MessageStatus.HELD]
     for message in held:
         message.status = MessageStatus.QUEUED
         message.next_attempt_at = utcnow()
     record_event("parent.phoned", case_id=case.id, detail=f"{len(held)} letter(s) released")
+    log_phone_call(case, user, "The worker phoned before the held letters went.")
     db.session.commit()
     return len(held)
 

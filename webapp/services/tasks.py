@@ -1,12 +1,20 @@
-"""Things a worker must do by hand, such as a message Notify refused: listed on the case."""
+"""Things a worker must do by hand: a message Notify refused, a link about to close, and what
+the plan's adjustments ask for a meeting (book an interpreter, send the summary). Each is on
+the case and on the worker's task list, with its due date; the worker marks it done, or not
+needed with a note saying why."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import or_, select
 
 from webapp.access.audit import record_event
 from webapp.extensions import db
-from webapp.storage.records import Case, Message, WorkerTask
+from webapp.services.errors import WorkflowError
+from webapp.storage.clock import utcnow
+from webapp.storage.records import Case, Meeting, Message, User, WorkerTask
+from webapp.storage.states import TaskOutcome
 
 
 def add_task(case_id: int, kind: str, text: str, message: Message | None = None) -> WorkerTask:
@@ -19,11 +27,62 @@ def add_task(case_id: int, kind: str, text: str, message: Message | None = None)
     return task
 
 
+def _by_due_date(query):
+    # Tasks with a due date first, soonest first; then the undated ones, oldest first.
+    return query.order_by(
+        WorkerTask.due_on.is_(None), WorkerTask.due_on, WorkerTask.created_at, WorkerTask.id
+    )
+
+
 def open_tasks(case: Case) -> list[WorkerTask]:
     return list(
         db.session.scalars(
-            select(WorkerTask)
-            .where(WorkerTask.case_id == case.id, WorkerTask.done_at.is_(None))
-            .order_by(WorkerTask.created_at, WorkerTask.id)
+            _by_due_date(
+                select(WorkerTask).where(
+                    WorkerTask.case_id == case.id, WorkerTask.done_at.is_(None)
+                )
+            )
         )
     )
+
+
+def worker_tasks(user: User) -> list[WorkerTask]:
+    """The open tasks on the worker's cases (those they opened) and meetings they booked, in
+    their team."""
+    query = (
+        select(WorkerTask)
+        .join(Case, Case.id == WorkerTask.case_id)
+        .outerjoin(Meeting, Meeting.id == WorkerTask.meeting_id)
+        .where(
+            WorkerTask.done_at.is_(None),
+            Case.team_id == user.team_id,
+            or_(Case.created_by_id == user.id, Meeting.created_by_id == user.id),
+        )
+    )
+    return list(db.session.scalars(_by_due_date(query)))
+
+
+def is_overdue(task: WorkerTask, today: date) -> bool:
+    return task.done_at is None and task.due_on is not None and task.due_on < today
+
+
+def task_of_case(case: Case, task_id: int) -> WorkerTask:
+    task = db.session.get(WorkerTask, task_id)
+    if task is None or task.case_id != case.id:
+        raise LookupError(task_id)
+    return task
+
+
+def close_task(task: WorkerTask, user: User, outcome: str, note: str | None) -> None:
+    """Done, or not needed with a note (why it was not needed is what a reviewer asks)."""
+    if task.done_at is not None:
+        raise WorkflowError("This task is already closed")
+    note = (note or "").strip() or None
+    if outcome == TaskOutcome.NOT_NEEDED and note is None:
+        raise WorkflowError("Enter why the task is not needed")
+    task.outcome = TaskOutcome(outcome)
+    task.note = note
+    task.done_at = utcnow()
+    task.closed_by_id = user.id
+    record_event("task.closed", case_id=task.case_id, detail=f"{task.kind}: {outcome}")
+    db.session.commit()

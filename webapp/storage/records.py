@@ -541,6 +541,10 @@ class Message(db.Model):
 
     # The senders' query: what is due, in order.
     __table_args__ = (Index("ix_message_due", "status", "next_attempt_at", "id"),)
+    # The meeting an invitation or reminder is about (null for messages about a link).
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
 
 
 class WorkerTask(db.Model):
@@ -561,3 +565,66 @@ class WorkerTask(db.Model):
     done_at: Mapped[datetime | None] = mapped_column()
 
     case: Mapped[Case] = relationship()
+    # Tasks from a plan's adjustments (adjustment_actions.yaml): when it is due, the meeting
+    # and adjustment it comes from, and how the worker closed it (done, or not needed and why).
+    due_on: Mapped[date | None] = mapped_column(index=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting.id", ondelete="CASCADE"), index=True
+    )
+    adjustment_id: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+
+class Meeting(db.Model):
+    """A meeting with the parent that a worker booked: when, how (in person, phone, video),
+    where, who comes and why, and what the plan's adjustments ask the room and meeting for."""
+
+    __tablename__ = "meeting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: Mapped[datetime] = mapped_column()  # UTC, like every stored time
+    way: Mapped[str] = mapped_column(String(20))
+    place: Mapped[str] = mapped_column(Text)
+    attendees: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    # From the plan when it was booked: what the room and meeting need, the invitation's format.
+    needs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    invitation_format: Mapped[str] = mapped_column(String(20), default="standard")
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("plan.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class ContactLog(db.Model):
+    """One contact with the parent, sent by the service or recorded by the worker as done
+    outside it, and whether its channel, format and order followed the plan. A contact that
+    did not keeps the problems found and the worker's reason for going ahead."""
+
+    __tablename__ = "contact_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # What it was: a message kind (link, meeting_invitation, ...) or outside: call, letter, ...
+    kind: Mapped[str] = mapped_column(String(30))
+    channel: Mapped[str] = mapped_column(String(20))
+    format: Mapped[str] = mapped_column(String(20))
+    via_service: Mapped[bool] = mapped_column()
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"))
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id", ondelete="SET NULL"))
+    followed_plan: Mapped[bool] = mapped_column()
+    problems: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])

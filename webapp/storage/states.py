@@ -103,6 +103,9 @@ class MessageKind(StrEnum):
     SAFETY_ESCALATION = "safety_escalation"
     # To the parent, by letter only: their copy of the agreed plan, in easy read.
     PLAN_COPY = "plan_copy"
+    # A meeting's invitation and its reminders (the plan's adjustments name their times).
+    MEETING_INVITATION = "meeting_invitation"
+    MEETING_REMINDER = "meeting_reminder"
 
 
 class MessageStatus(StrEnum):
@@ -130,6 +133,9 @@ class TaskKind(StrEnum):
     LINK_EXPIRING = "link_expiring"
     # A case was transferred to the team: someone there must pick it up.
     CASE_TRANSFERRED = "case_transferred"
+    # A reminder the plan asks for that the service cannot send: the worker does it by hand.
+    MEETING_REMINDER = "meeting_reminder"
+    # The other kinds of a meeting's tasks are named in screening/content/adjustment_actions.yaml.
 
 
 class CloseReason(StrEnum):
@@ -142,6 +148,21 @@ class CloseReason(StrEnum):
     MOVED_AWAY = "moved_away"
     DUPLICATE = "duplicate"
     OTHER = "other"
+
+
+class MeetingWay(StrEnum):
+    """How a meeting is held."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class TaskOutcome(StrEnum):
+    """How a worker closed a task: done, or not needed (with a note saying why)."""
+
+    DONE = "done"
+    NOT_NEEDED = "not_needed"
 
 
 # The largest id a record can have: ids are 32-bit on PostgreSQL (Integer). A bigger number in

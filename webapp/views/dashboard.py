@@ -15,6 +15,7 @@ from wtforms.validators import Optional
 
 from models.safe_csv import safe_frame
 from webapp.access.security import role_required
+from webapp.services.plan_statistics import plan_figures, plan_frame
 from webapp.services.statistics import Figures, Filters, all_teams, figures_frame, service_figures
 from webapp.storage.clock import utcnow
 from webapp.storage.states import Role
@@ -87,6 +88,7 @@ def index():
         figures=figures,
         as_at=as_at,
         query=request.query_string.decode(),
+        plan=plan_figures(filters) if filters else None,
     )
 
 
@@ -101,4 +103,20 @@ def csv():
         data,
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=dashboard.csv"},
+    )
+
+
+@bp.route("/dashboard/plan.csv")
+@staff
+def plan_csv():
+    """Contacts that followed the plan by team and month, and meetings with their adjustments
+    in place (not cached: the contact log is small beside the referrals)."""
+    form, filters = _filters()
+    if filters is None:
+        return render_template("dashboard.html", form=form, figures=None, query=""), 400
+    data = safe_frame(plan_frame(plan_figures(filters))).to_csv(index=False)
+    return Response(
+        data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=plan-followed.csv"},
     )

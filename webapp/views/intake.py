@@ -65,6 +65,7 @@ from webapp.services.lifecycle import (
     transfer_to_worker,
     waiting_for_a_worker,
 )
+from webapp.services.meetings import case_meetings
 from webapp.services.messages import (
     case_messages,
     letter_of_case,
@@ -225,6 +226,7 @@ def case(case_id: int):
         contact_labels=CONTACT_LABELS,
         close_reasons=CLOSE_REASONS,
         history=answer_sets(case),
+        meetings=case_meetings(case),
     )
 
 
@@ -491,7 +493,7 @@ def phoned(case_id: int):
     """The worker has phoned the parent, as the plan asks before any letter."""
     case = case_for_team(case_id)
     if ConfirmForm().validate_on_submit():
-        released = release_held_letters(case)
+        released = release_held_letters(case, current_user)
         flash(f"Call recorded. {released} letter(s) will now be sent.")
     return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from pypdf import PdfReader
@@ -14,15 +14,19 @@ from questionnaires import builtin_library
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
 from webapp.extensions import db
-from webapp.services.data_protection import purge_expired
+from webapp.services.contacts import record_outside_contact
+from webapp.services.data_protection import erase_case, purge_expired, subject_record
 from webapp.services.invitations import create_invitation
+from webapp.services.meetings import MeetingDetails, book_meeting
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
 from webapp.storage.records import (
     Answer,
     AuditEvent,
     Case,
+    ContactLog,
     Invitation,
+    Meeting,
     Plan,
     Response,
     Result,
@@ -179,3 +183,20 @@ def test_subject_access_command_writes_json(app, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert json.loads(out.read_text())["case"]["reference"] == held["reference"]
+
+
+def test_subject_access_has_the_meetings_and_contact_log_and_erasure_removes_them(app):
+    held = screened_case(app)
+    with app.test_request_context():
+        case = db.session.get_one(Case, held["case"])
+        worker = create_user(role="intake", team=case.team)
+        record_outside_contact(case, worker, "call", "standard", "Talked about the plan", None)
+        day = (utcnow() + timedelta(days=5)).date()
+        details = MeetingDetails(day, time(10), "phone", "", "The parent", "Agree the plan")
+        book_meeting(case, worker, details, reason="The parent asked for a text")
+        record = subject_record(case)
+        assert [m["purpose"] for m in record["meetings"]] == ["Agree the plan"]
+        assert record["contact_log"][0]["note"] == "Talked about the plan"
+        erase_case(case, "Wrong parent")
+        assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
+        assert db.session.scalar(select(func.count()).select_from(ContactLog)) == 0

@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from questionnaires.readability import check_texts
-from webapp.services.message_words import FIELDS, compose, fields_of, message_words
+from webapp.services.message_words import (
+    FIELDS,
+    compose,
+    fields_of,
+    meeting_place_words,
+    message_words,
+)
 
 # Plain values, so only our own words are judged (a link's dots would split sentences).
 SAMPLE = {
@@ -19,6 +25,8 @@ SAMPLE = {
     "case_reference": "C000042",
     "case_link": "the case link",
     "plan_items": "- We will talk slowly.\n- We will phone before we write.",
+    "meeting_when": "Tuesday 15 December at 2pm",
+    "meeting_place": "We will meet at the family centre.",
 }
 CHANNELS = ("sms", "email", "letter")
 
@@ -61,7 +69,9 @@ def test_each_message_is_signed_with_a_deadline_and_says_it_is_not_a_test(kind, 
     body = compose(kind, channel, SAMPLE).body
     for value in ("Sam Jones", "North Family Team", "020 7946 0000"):
         assert value in body
-    if not letter_only(kind):
+    if kind.startswith("meeting_"):  # a meeting's words say when and where, not a link
+        assert "Tuesday 15 December at 2pm" in body and "the family centre" in body
+    elif not letter_only(kind):
         assert "Tuesday 15 December" in body and "the link" in body
     assert "not a test" in body
     # Signed at the end: the last lines name the worker, team and phone number.
@@ -96,3 +106,10 @@ def test_the_gate_catches_a_long_sentence_in_a_message(monkeypatch):
     monkeypatch.setattr("webapp.services.message_words.message_words", lambda: planted)
     findings = check_texts({"link/sms": compose("link", "sms", SAMPLE).body})
     assert [f.rule for f in findings] == ["sentence-length"]
+
+
+@pytest.mark.parametrize("way", ["in_person", "phone", "video"])
+def test_where_a_meeting_is_passes_the_plain_language_gate(way):
+    words = meeting_place_words(way, "the family centre, 1 High Street")
+    assert check_texts({way: words}) == []
+    assert ("the family centre" in words) == (way == "in_person")

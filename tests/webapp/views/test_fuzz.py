@@ -4,6 +4,8 @@ CSRF is switched off here so the generated input reaches the views (CSRF has its
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import pytest
 from flask import url_for
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +21,7 @@ from tests.factories import (
 )
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation, session_key_for
+from webapp.services.meetings import MeetingDetails, book_meeting, meeting_tasks
 from webapp.services.plans import editable_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
@@ -117,6 +120,13 @@ def world(app):
         invitation.consent_at = utcnow()
         parent_session = session_key_for(invitation)
         db.session.commit()
+        day = (utcnow() + timedelta(days=10)).date()
+        meeting = book_meeting(
+            case,
+            users["intake"],
+            MeetingDetails(day, time(14), "phone", "", "The parent", "Plan"),
+            reason="The parent asked for a text",
+        )
         values = {
             "case_id": case.id,
             "response_id": draft.id,
@@ -133,6 +143,8 @@ def world(app):
             "user_id": 1,
             "alert_id": alert.id,
             "message_id": 1,  # the alert's first email: not a letter, so the letter is 404
+            "meeting_id": meeting.id,
+            "task_id": meeting_tasks(meeting)[0].id,
         }
         with app.test_request_context():
             urls = {}

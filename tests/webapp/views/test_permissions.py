@@ -5,6 +5,8 @@ decorator fails the matrix. A new route fails the structural test until it is ad
 
 from __future__ import annotations
 
+from datetime import time, timedelta
+
 import pytest
 
 from questionnaires import builtin_library
@@ -18,6 +20,7 @@ from tests.factories import (
 from webapp import create_app
 from webapp.extensions import db
 from webapp.services.invitations import create_invitation, session_key_for
+from webapp.services.meetings import MeetingDetails, book_meeting, meeting_tasks
 from webapp.services.plans import editable_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.scoring import submit_response
@@ -86,6 +89,7 @@ EXPECTED = {
     "admin.unlock_user": ({"admin"}, False),
     "dashboard.index": (STAFF, False),
     "dashboard.csv": (STAFF, False),
+    "dashboard.plan_csv": (STAFF, False),
     "learning.index": ({"clinician", "admin"}, False),
     "learning.domain": ({"clinician", "admin"}, False),
     "learning.fit": ({"clinician", "admin"}, False),
@@ -103,6 +107,11 @@ EXPECTED = {
     "admin.invite_user": ({"admin"}, False),
     "admin.account": ({"admin"}, False),
     "admin.reset_second_factor": ({"admin"}, False),
+    "meetings.new_meeting": ({"intake"}, True),
+    "meetings.meeting": ({"intake"}, True),
+    "meetings.tasks": ({"intake"}, False),
+    "meetings.close": ({"intake"}, True),
+    "meetings.contacts": ({"intake"}, True),
 }
 PERSONAS = (
     "anonymous",
@@ -211,6 +220,14 @@ def world(app):
         )
         db.session.add(letter)
         db.session.commit()
+        meeting = book_meeting(
+            case,
+            users["intake"],
+            MeetingDetails(
+                (utcnow() + timedelta(days=10)).date(), time(14), "phone", "", "Both", "Plan"
+            ),
+            reason="The parent asked for a text",
+        )
         args = {
             "case_id": case.id,
             "response_id": draft.id,
@@ -221,6 +238,8 @@ def world(app):
             "version_id": candidate.id,
             "alert_id": alert.id,
             "message_id": letter.id,
+            "meeting_id": meeting.id,
+            "task_id": meeting_tasks(meeting)[0].id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}
