@@ -113,7 +113,9 @@ def _reviews(case: Case) -> Any:
     return [
         {
             "decision": r.decision,
-            "pathway": r.pathway,
+            "pathways": [
+                {"domain": p.domain, "pathway": p.pathway, "status": p.status} for p in r.pathways
+            ],
             "note": r.note,
             "when": _when(r.created_at),
         }

@@ -24,6 +24,7 @@ from webapp.storage.clock import utcnow
 from webapp.storage.states import (
     InvitationState,
     MessageStatus,
+    PathwayStatus,
     PlanStatus,
     ReviewState,
     ScorecardStatus,
@@ -399,12 +400,15 @@ class Review(db.Model):
     )
     clinician_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decision: Mapped[str] = mapped_column(String(30))
-    pathway: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="reviews")
     clinician: Mapped[User] = relationship()
+    # A referral names one pathway per area it refers (a parent may need several).
+    pathways: Mapped[list[ReviewPathway]] = relationship(
+        back_populates="review", order_by="ReviewPathway.id", cascade="all, delete-orphan"
+    )
 
 
 class Outcome(db.Model):
@@ -539,3 +543,20 @@ class WorkerTask(db.Model):
     done_at: Mapped[datetime | None] = mapped_column()
 
     case: Mapped[Case] = relationship()
+
+
+class ReviewPathway(db.Model):
+    """One area of a clinician's referral: the pathway it went to, where it stands, and the
+    assessment outcome once recorded (the outcome is what the scorecards learn from)."""
+
+    __tablename__ = "review_pathway"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    # Null only for a decision made before one pathway per area, whose area was not known.
+    domain: Mapped[str | None] = mapped_column(String(40))
+    pathway: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=PathwayStatus.REFERRED)
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+
+    review: Mapped[Review] = relationship(back_populates="pathways")
+    outcome: Mapped[Outcome | None] = relationship()

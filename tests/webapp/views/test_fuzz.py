@@ -42,7 +42,7 @@ FIELD_NAMES = [
     "reason",
     "adjustment",
     "decision",
-    "pathway",
+    "pathway_literacy",
     "note",
     "domain",
     "finding",

@@ -68,6 +68,7 @@ EXPECTED = {
     "review.case": ({"clinician"}, True),
     "review.outcomes": ({"clinician"}, True),
     "review.summary_pdf": ({"clinician"}, True),
+    "review.decide": ({"clinician"}, True),
     "admin.users": ({"admin"}, False),
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),
