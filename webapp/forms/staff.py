@@ -32,6 +32,7 @@ from wtforms.validators import (
 )
 
 from webapp.forms.contact import ContactDetailsFields
+from webapp.forms.personal_details import PersonalDetailsFields
 from webapp.storage.states import Decision, Finding, PathwayStatus, ResponseMode
 
 FINDING_LABELS = {
@@ -73,7 +74,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class CaseForm(ContactDetailsFields, FlaskForm):
+class CaseForm(ContactDetailsFields, PersonalDetailsFields, FlaskForm):
     parent_name = StringField(
         "Parent's full name",
         widget=GovTextInput(),
@@ -90,8 +91,9 @@ class CaseForm(ContactDetailsFields, FlaskForm):
     submit = SubmitField("Open referral", widget=GovSubmitInput())
 
 
-class ContactForm(ContactDetailsFields, FlaskForm):
-    """Changing a case's contact details after it was opened."""
+class ContactForm(ContactDetailsFields, PersonalDetailsFields, FlaskForm):
+    """Changing a case's contact details (and the details a referral carries) after it was
+    opened."""
 
     submit = SubmitField("Save contact details", widget=GovSubmitInput())
 

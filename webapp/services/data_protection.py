@@ -48,6 +48,9 @@ def _case(case: Case) -> Any:
         "opened": _when(case.created_at),
         "review_state": case.review_state,
         "legal_hold": case.legal_hold,
+        "date_of_birth": case.date_of_birth.isoformat() if case.date_of_birth else None,
+        "gp_practice": case.gp_practice,
+        "nhs_number": case.nhs_number,
     }
 
 

@@ -117,6 +117,11 @@ class Case(db.Model):
     legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What a receiving service asks for in a referral, each optional: the NHS number is
+    # stored as its 10 digits, its check digit already checked.
+    date_of_birth: Mapped[date | None] = mapped_column()
+    gp_practice: Mapped[str | None] = mapped_column(String(200))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
 
     team: Mapped[Team] = relationship()
     # The case's worker: today whoever opened the referral (safety alerts name them).

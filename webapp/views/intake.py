@@ -172,6 +172,7 @@ def new_case():
             parent_name=form.parent_name.data.strip(),
             previously_diagnosed=form.previously_diagnosed.data or "unknown",
             **form.contact_details(),
+            **form.personal_details(),
         )
         return redirect(url_for("intake.case", case_id=case.id))
     return render_template("intake/new_case.html", form=form)
@@ -203,7 +204,7 @@ def edit_contact(case_id: int):
     case = case_for_team(case_id)
     form = ContactForm(obj=case)
     if form.validate_on_submit():
-        if change_contact(case, form.contact_details()):
+        if change_contact(case, {**form.contact_details(), **form.personal_details()}):
             flash("Contact details saved. Check and agree the new draft plan.", "success")
         else:
             flash("Contact details saved.", "success")

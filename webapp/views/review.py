@@ -8,6 +8,7 @@ from flask_login import current_user
 from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, role_required
+from webapp.forms.contact import CONTACT_LABELS
 from webapp.forms.numbers import page_number
 from webapp.forms.staff import (
     DECISION_LABELS,
@@ -20,6 +21,7 @@ from webapp.forms.staff import (
 )
 from webapp.services.errors import WorkflowError
 from webapp.services.questions import questionnaire_for
+from webapp.services.referral_summary import referral_summary
 from webapp.services.results import latest_results
 from webapp.services.review import (
     areas_to_refer,
@@ -139,8 +141,7 @@ def summary_pdf(case_id: int):
         "documents/referral_summary.html",
         filename=f"referral-summary-{case.reference}.pdf",
         case=case,
-        review=case.reviews[-1] if case.reviews else None,
-        results=latest_results(case),
+        summary=referral_summary(case, CONTACT_LABELS),
         domains=content.domains,
         pathways=content.pathways,
         decisions=DECISION_LABELS,

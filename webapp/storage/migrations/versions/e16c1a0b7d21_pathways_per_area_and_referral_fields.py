@@ -34,6 +34,10 @@ def upgrade():
     _move_decisions_to_pathways()
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.drop_column('pathway')
+    with op.batch_alter_table('case_record', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('date_of_birth', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('gp_practice', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('nhs_number', sa.String(length=10), nullable=True))
 
 
 def _move_decisions_to_pathways():
@@ -82,6 +86,10 @@ def _move_decisions_to_pathways():
 
 
 def downgrade():
+    with op.batch_alter_table('case_record', schema=None) as batch_op:
+        batch_op.drop_column('nhs_number')
+        batch_op.drop_column('gp_practice')
+        batch_op.drop_column('date_of_birth')
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pathway', sa.String(length=64), nullable=True))
     # A decision keeps its first pathway: the one column had room for only one.
