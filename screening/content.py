@@ -72,6 +72,16 @@ class PlanRule:
 
 
 @dataclass(frozen=True)
+class PlanConflict:
+    """An answer in which the parent says no to what an adjustment does."""
+
+    adjustment: str
+    questionnaire: str
+    item: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class Content:
     domains: dict[str, Domain]
     pathways: dict[str, Pathway]
@@ -79,6 +89,7 @@ class Content:
     rules: tuple[PlanRule, ...]
     # Flag level code (none / possible / likely) -> its one name and tag colour.
     flag_levels: dict[str, FlagLevel]
+    conflicts: tuple[PlanConflict, ...] = ()
 
 
 def _clean(text: Any) -> str:
@@ -273,6 +284,32 @@ def _rule(
     )
 
 
+def _load_conflicts(
+    path: Path, adjustments: dict[str, Adjustment], problems: list[Problem]
+) -> tuple[PlanConflict, ...]:
+    if not path.exists():  # optional: a deployment may have no conflicts to mark
+        return ()
+    conflicts = []
+    fields = ("adjustment", "questionnaire", "item", "answer")
+    for entry in _read(path, "conflicts", problems) or []:
+        if not isinstance(entry, dict) or any(not entry.get(f) for f in fields):
+            problems.append(
+                Problem(str(path), f"each conflict needs {', '.join(fields)}", line=line_of(entry))
+            )
+            continue
+        if entry["adjustment"] not in adjustments:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"'{entry['adjustment']}' is not in the adjustment catalogue",
+                    line=line_of(entry),
+                )
+            )
+            continue
+        conflicts.append(PlanConflict(*(str(entry[f]) for f in fields)))
+    return tuple(conflicts)
+
+
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Every content file, read and cross-checked; all the problems at once in a ContentError."""
     problems: list[Problem] = []
@@ -281,9 +318,10 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     adjustments = _load_adjustments(directory / "adjustments.yaml", problems)
     rules = _load_rules(directory / "plan_rules.yaml", domains, adjustments, problems)
     levels = _load_flag_levels(directory / "flag_levels.yaml", problems)
+    conflicts = _load_conflicts(directory / "plan_conflicts.yaml", adjustments, problems)
     if problems:
         raise ContentError(problems)
-    return Content(domains, pathways, adjustments, tuple(rules), levels)
+    return Content(domains, pathways, adjustments, tuple(rules), levels, conflicts)
 
 
 @cache

@@ -94,3 +94,43 @@ def test_a_clinician_refers_two_areas_in_the_browser(app, live_server, staff, pa
     with app.app_context():
         review = db.session.scalars(select(Review)).one()
         assert [p.pathway for p in review.pathways] == ["dyslexia-assessment", "adult-adhd"]
+
+
+def test_a_plan_that_remembers_and_marks_what_the_parent_said_in_the_browser(
+    app, live_server, staff, page
+):
+    with app.app_context():
+        worker = db.session.scalars(select(User).where(User.email == staff.intake)).one()
+        case = Case(
+            team_id=worker.team_id,
+            parent_name="Sam Plan",
+            contact_method="phone",
+            phone="020 7946 0000",
+        )
+        db.session.add(case)
+        db.session.commit()
+        case_id = case.id
+        for questionnaire_id, answer in (
+            ("reading-writing", lambda item: item.option_values[-1]),
+            (
+                "communication-preferences",
+                lambda item: "no" if item.id == "cp_phone_first" else None,
+            ),
+        ):
+            questionnaire = builtin_library().get(questionnaire_id)
+            response = start_response(case, questionnaire, "with-worker", worker)
+            for item in questionnaire.items:
+                if answer(item) is not None:
+                    save_answer(response, item.id, answer(item))
+            submit_response(response, worker)
+    sign_in(page, live_server.url, staff.intake)
+    page.goto(f"{live_server.url}/cases/{case_id}/plan")
+    assert "No, a letter is fine" in text_of(page, "[data-testid=conflict]")
+    check_accessible(page, "plan with an adjustment the parent said no to")
+    go(page, page.get_by_role("button", name="Agree this plan"))
+    assert "Choose to keep or remove each adjustment" in text_of(page, "[data-banner=error]")
+    check_accessible(page, "plan refused before choosing")
+    go(page, page.get_by_role("button", name="Keep it (Phone before sending any letter)"))
+    go(page, page.get_by_role("button", name="Agree this plan"))
+    assert "Plan version 1 agreed" in text_of(page)
+    check_accessible(page, "plan agreed after choosing")

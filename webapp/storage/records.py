@@ -391,6 +391,14 @@ class PlanItem(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     removed: Mapped[bool] = mapped_column(default=False)
     removed_reason: Mapped[str | None] = mapped_column(Text)
+    # The plan version in which a worker removed it: later versions keep it removed (and say
+    # so) unless what proposes it changes; then it is proposed again, the old reason kept.
+    removed_in_version: Mapped[int | None] = mapped_column()
+    previously_removed_reason: Mapped[str | None] = mapped_column(Text)
+    # What the parent said against it ("question: answer"), when they said no to what it
+    # does; the plan cannot be agreed until the worker keeps it (conflict_kept) or removes it.
+    conflict: Mapped[str | None] = mapped_column(Text)
+    conflict_kept: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[Plan] = relationship(back_populates="items")
 

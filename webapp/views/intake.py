@@ -59,6 +59,7 @@ from webapp.services.plans import (
     agree_plan,
     asked_for,
     editable_plan,
+    keep_despite_conflict,
     parent_contact,
     remove_adjustment,
 )
@@ -384,11 +385,30 @@ def agree(case_id: int):
     form = ConfirmForm()
     plan = case.draft_plan
     if form.validate_on_submit() and plan is not None:
-        agree_plan(plan, current_user)
-        flash(
-            f"Plan version {plan.version} agreed. It now shows on every page of this case.",
-            "success",
-        )
+        try:
+            agree_plan(plan, current_user)
+        except WorkflowError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                f"Plan version {plan.version} agreed. It now shows on every page of this case.",
+                "success",
+            )
+    return redirect(url_for("intake.plan", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/plan/items/<int:item_id>/keep", methods=["POST"])
+@intake_only
+def keep_plan_item(case_id: int, item_id: int):
+    """Keep an adjustment the parent said no to, having checked with them (or decided)."""
+    case = case_for_team(case_id)
+    plan = case.draft_plan
+    form = ConfirmForm()
+    if form.validate_on_submit() and plan is not None:
+        try:
+            keep_despite_conflict(plan, item_id)
+        except WorkflowError as exc:
+            flash(str(exc), "error")
     return redirect(url_for("intake.plan", case_id=case.id))
 
 

@@ -55,6 +55,7 @@ EXPECTED = {
     "intake.phoned": ({"intake"}, True),
     "intake.resend": ({"intake"}, True),
     "intake.edit_contact": ({"intake"}, True),
+    "intake.keep_plan_item": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
@@ -208,7 +209,10 @@ def world(app):
 def url_for_rule(app, rule, world) -> str:
     values = {}
     for name in rule.arguments:
-        if rule.endpoint == "intake.remove_plan_item" and name == "item_id":
+        if (
+            rule.endpoint in ("intake.remove_plan_item", "intake.keep_plan_item")
+            and name == "item_id"
+        ):
             values[name] = world["plan_item"]
         elif rule.endpoint == "learning.card" and name == "version":
             values[name] = "2"  # the active literacy-expert: the one for reading-writing@1.1

@@ -1,4 +1,5 @@
-"""One pathway per area in a decision; referral summary fields on the case
+"""One pathway per area in a decision; referral summary fields on the case; plans that
+remember removals and mark conflicts
 
 Revision ID: e16c1a0b7d21
 Revises: d13b7e2f9c02
@@ -38,6 +39,18 @@ def upgrade():
         batch_op.add_column(sa.Column('date_of_birth', sa.Date(), nullable=True))
         batch_op.add_column(sa.Column('gp_practice', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('nhs_number', sa.String(length=10), nullable=True))
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('removed_in_version', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('previously_removed_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('conflict', sa.Text(), nullable=True))
+        batch_op.add_column(
+            sa.Column('conflict_kept', sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
+    # Adjustments removed before versions remembered removals: removed in their own version.
+    op.execute(
+        "UPDATE plan_item SET removed_in_version = (SELECT plan.version FROM plan"
+        " WHERE plan.id = plan_item.plan_id) WHERE removed"
+    )
 
 
 def _move_decisions_to_pathways():
@@ -86,6 +99,11 @@ def _move_decisions_to_pathways():
 
 
 def downgrade():
+    with op.batch_alter_table('plan_item', schema=None) as batch_op:
+        batch_op.drop_column('conflict_kept')
+        batch_op.drop_column('conflict')
+        batch_op.drop_column('previously_removed_reason')
+        batch_op.drop_column('removed_in_version')
     with op.batch_alter_table('case_record', schema=None) as batch_op:
         batch_op.drop_column('nhs_number')
         batch_op.drop_column('gp_practice')
