@@ -134,3 +134,24 @@ def test_a_plan_that_remembers_and_marks_what_the_parent_said_in_the_browser(
     go(page, page.get_by_role("button", name="Agree this plan"))
     assert "Plan version 1 agreed" in text_of(page)
     check_accessible(page, "plan agreed after choosing")
+
+
+def test_the_paper_copies_are_offered_in_the_browser(app, live_server, staff, page):
+    with app.app_context():
+        worker = db.session.scalars(select(User).where(User.email == staff.intake)).one()
+        case = Case(
+            team_id=worker.team_id,
+            parent_name="Pat Paper",
+            contact_method="phone",
+            phone="020 7946 0000",
+        )
+        db.session.add(case)
+        db.session.commit()
+        case_id = case.id
+    sign_in(page, live_server.url, staff.intake)
+    page.goto(f"{live_server.url}/cases/{case_id}/screenings/new")
+    links = page.locator("[data-testid=paper-copies] a")
+    assert links.count() == 18
+    check_accessible(page, "start a screening, with the paper copies")
+    response = page.request.get(live_server.url + links.nth(1).get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"

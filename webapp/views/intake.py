@@ -54,6 +54,7 @@ from webapp.services.invitations import (
     send_link,
 )
 from webapp.services.messages import case_messages, link_words, release_held_letters
+from webapp.services.paper import PRINT_SIZES, paper_copy
 from webapp.services.plans import (
     add_adjustment,
     agree_plan,
@@ -228,7 +229,33 @@ def start_screening(case_id: int):
         return redirect(
             url_for("intake.question", case_id=case.id, response_id=response.id, item_id=first.id)
         )
-    return render_template("intake/start_screening.html", case=case, form=form)
+    return render_template(
+        "intake/start_screening.html", case=case, form=form, questionnaires=available.values()
+    )
+
+
+@bp.route("/<int:case_id>/screenings/paper/<questionnaire_id>.pdf")
+@intake_only
+def paper_pdf(case_id: int, questionnaire_id: str):
+    """A questionnaire to print for the parent to fill in by hand (easy read; ?print=large
+    for large print). The worker records the answers with the paper mode."""
+    case = case_for_team(case_id)
+    available = {q.id: q for q in screening_questionnaires()}
+    size = request.args.get("print", "standard")
+    if questionnaire_id not in available or size not in PRINT_SIZES:
+        abort(404)
+    questionnaire = available[questionnaire_id]
+    record_event(
+        "paper.printed", case_id=case.id, detail=f"{questionnaire.key} {size}", commit=True
+    )
+    return render_pdf(
+        "documents/paper_questionnaire.html",
+        filename=f"{questionnaire.id}-{case.reference}-{size}.pdf",
+        case=case,
+        questionnaire=questionnaire,
+        sections=paper_copy(questionnaire),
+        font_size=PRINT_SIZES[size],
+    )
 
 
 @bp.route(

@@ -56,6 +56,7 @@ EXPECTED = {
     "intake.resend": ({"intake"}, True),
     "intake.edit_contact": ({"intake"}, True),
     "intake.keep_plan_item": ({"intake"}, True),
+    "intake.paper_pdf": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
