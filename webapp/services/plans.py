@@ -129,18 +129,20 @@ def propose_new_plan(case: Case) -> Plan:
     flags = as_flags(FlagView(r.domain, r.flag_level) for r in latest_results(case))
     proposed = propose_plan(flags, stated_preferences(case), content)
     previous = case.plans[-1] if case.plans else None
-    before = {
-        item.adjustment_id: _Before(
-            item.source,
-            list(item.reasons),
-            item.removed,
-            item.removed_reason,
-            item.removed_in_version or (previous.version if item.removed else None),
-            item.conflict,
-            item.conflict_kept,
-        )
-        for item in (previous.items if previous is not None else [])
-    }
+    before = {}
+    if previous is not None:
+        before = {
+            item.adjustment_id: _Before(
+                item.source,
+                list(item.reasons),
+                item.removed,
+                item.removed_reason,
+                item.removed_in_version or (previous.version if item.removed else None),
+                item.conflict,
+                item.conflict_kept,
+            )
+            for item in previous.items
+        }
     draft = case.draft_plan
     if draft is None:
         draft = Plan(case=case, version=(previous.version + 1) if previous else 1)
