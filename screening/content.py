@@ -73,6 +73,16 @@ class PlanRule:
 
 
 @dataclass(frozen=True)
+class PlanConflict:
+    """An answer in which the parent says no to what an adjustment does."""
+
+    adjustment: str
+    questionnaire: str
+    item: str
+    answer: str
+
+
+@dataclass(frozen=True)
 class Content:
     domains: dict[str, Domain]
     pathways: dict[str, Pathway]
@@ -82,6 +92,7 @@ class Content:
     flag_levels: dict[str, FlagLevel]
     # Adjustment id -> what it makes the service do for a meeting (adjustment_actions.yaml).
     actions: dict[str, AdjustmentActions]
+    conflicts: tuple[PlanConflict, ...] = ()
 
 
 def _clean(text: Any) -> str:
@@ -276,6 +287,32 @@ def _rule(
     )
 
 
+def _load_conflicts(
+    path: Path, adjustments: dict[str, Adjustment], problems: list[Problem]
+) -> tuple[PlanConflict, ...]:
+    if not path.exists():  # optional: a deployment may have no conflicts to mark
+        return ()
+    conflicts = []
+    fields = ("adjustment", "questionnaire", "item", "answer")
+    for entry in _read(path, "conflicts", problems) or []:
+        if not isinstance(entry, dict) or any(not entry.get(f) for f in fields):
+            problems.append(
+                Problem(str(path), f"each conflict needs {', '.join(fields)}", line=line_of(entry))
+            )
+            continue
+        if entry["adjustment"] not in adjustments:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"'{entry['adjustment']}' is not in the adjustment catalogue",
+                    line=line_of(entry),
+                )
+            )
+            continue
+        conflicts.append(PlanConflict(*(str(entry[f]) for f in fields)))
+    return tuple(conflicts)
+
+
 def load_content(directory: Path = CONTENT_DIR) -> Content:
     """Every content file, read and cross-checked; all the problems at once in a ContentError."""
     problems: list[Problem] = []
@@ -287,9 +324,10 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     actions_file = directory / "adjustment_actions.yaml"
     raw_actions = _read(actions_file, "actions", problems)
     actions = load_actions(str(actions_file), raw_actions, adjustments, problems)
+    conflicts = _load_conflicts(directory / "plan_conflicts.yaml", adjustments, problems)
     if problems:
         raise ContentError(problems)
-    return Content(domains, pathways, adjustments, tuple(rules), levels, actions)
+    return Content(domains, pathways, adjustments, tuple(rules), levels, actions, conflicts)
 
 
 @cache

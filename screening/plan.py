@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from screening.content import Adjustment, Content
+from screening.content import Adjustment, Content, PlanConflict
 from screening.flags import Flag
 
 
@@ -50,3 +50,30 @@ def preferences_from_contact(contact_method: str | None, language: str | None) -
         elif normalised not in {"", "english", "en"}:
             preferences.append("interpreter")
     return preferences
+
+
+def conflicts_with_answers(
+    adjustment_ids: Iterable[str],
+    answers: Mapping[str, Mapping[str, str | None]],
+    content: Content,
+) -> dict[str, PlanConflict]:
+    """The adjustments among ``adjustment_ids`` that a parent's own answer says no to.
+    ``answers``: questionnaire id -> item id -> the parent's newest answer."""
+    proposed = set(adjustment_ids)
+    found: dict[str, PlanConflict] = {}
+    for conflict in content.conflicts:
+        given = answers.get(conflict.questionnaire, {}).get(conflict.item)
+        if conflict.adjustment in proposed and given == conflict.answer:
+            found.setdefault(conflict.adjustment, conflict)
+    return found
+
+
+def kept_removed(
+    proposed_reasons: Iterable[str], reasons_when_removed: Iterable[str]
+) -> tuple[bool, list[str]]:
+    """Whether an adjustment a worker removed stays removed when proposed again: it does
+    unless what proposes it now has a reason it did not have when removed. Returns that, and
+    the new reasons."""
+    before = set(reasons_when_removed)
+    new = [reason for reason in proposed_reasons if reason not in before]
+    return not new, new

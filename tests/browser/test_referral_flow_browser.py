@@ -162,12 +162,17 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     assert len(scores) == count and all(" points from " in s for s in scores), scores
     assert "Do you find letters hard to read? Very often" in review  # the answers
     assert "Was reading hard for you at school? Often" in review
+    go(page, page.get_by_role("button", name="Record a decision"))
+    check("decision")
     page.get_by_label("Refer for a formal assessment").check()
     page.get_by_label("Note").fill("Clear signs: refer.")
     go(page, page.get_by_role("button", name="Record decision"))  # no pathway: an error
-    assert "Select the assessment pathway for the referral" in text_of(page, ".govuk-error-summary")
-    check("review with an error")
-    page.get_by_label("Dyslexia assessment").check()
+    errors = text_of(page, ".govuk-error-summary")
+    assert "Select an assessment pathway for at least one area" in errors
+    check("decision with an error")
+    page.get_by_label("Reading and writing: which assessment pathway?").select_option(
+        "dyslexia-assessment"
+    )
     go(page, page.get_by_role("button", name="Record decision"))
     assert page.url.endswith("/review"), page.url
     queue = text_of(page)
@@ -178,11 +183,13 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
 
     with app.app_context():
         review = db.session.scalars(select(Review)).one()
-        assert (review.decision, review.pathway) == ("refer", "dyslexia-assessment")
+        assert [(p.domain, p.pathway) for p in review.pathways] == [
+            ("literacy", "dyslexia-assessment")
+        ]
         assert review.note == "Clear signs: refer."
         assert db.session.scalars(select(Case)).one().review_state == "reviewed"
         plan = db.session.scalars(select(Plan)).one()
         assert plan.status == "agreed"
     # Every page the browser landed on was checked: the 2 sign-in pages twice, 7 intake pages
-    # and each question, 8 plan and case pages, 4 clinician pages.
-    assert len(checked) == 4 + 7 + count + 8 + 4, checked
+    # and each question, 8 plan and case pages, 5 clinician pages.
+    assert len(checked) == 4 + 7 + count + 8 + 5, checked

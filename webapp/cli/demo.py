@@ -23,11 +23,19 @@ from webapp.storage.records import (
     Response,
     Result,
     Review,
+    ReviewPathway,
     Team,
     User,
     utcnow,
 )
-from webapp.storage.states import Decision, PlanStatus, ResponseMode, ResponseStatus, ReviewState
+from webapp.storage.states import (
+    Decision,
+    PathwayStatus,
+    PlanStatus,
+    ResponseMode,
+    ResponseStatus,
+    ReviewState,
+)
 
 BATCH = 2000
 
@@ -36,7 +44,7 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-MODELS = (Case, Response, Answer, Result, Plan, PlanItem, Review, Outcome)
+MODELS = (Case, Response, Answer, Result, Plan, PlanItem, Review, Outcome, ReviewPathway)
 
 
 def bulk_cases(
@@ -203,15 +211,24 @@ class _Bulk:
             )
 
     def add_review(self, case_id: int, opened) -> None:
+        review_id = self.take_id(Review)
         self.rows[Review].append(
             {
-                "id": self.take_id(Review),
+                "id": review_id,
                 "case_id": case_id,
                 "clinician_id": self.clinician.id,
                 "decision": Decision.REFER,
-                "pathway": self.domain.pathway,
                 "note": "Demo referral.",
                 "created_at": opened + timedelta(days=self.rng.randrange(1, 20)),
+            }
+        )
+        self.rows[ReviewPathway].append(
+            {
+                "id": self.take_id(ReviewPathway),
+                "review_id": review_id,
+                "domain": self.card.domain,
+                "pathway": self.domain.pathway,
+                "status": PathwayStatus.REFERRED,
             }
         )
 

@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
     GovRadioInput,
+    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -15,6 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     PasswordField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
@@ -22,15 +24,16 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
     Optional,
-    ValidationError,
 )
 
 from webapp.forms.contact import ContactDetailsFields
-from webapp.storage.states import Decision, Finding, ResponseMode
+from webapp.forms.personal_details import PersonalDetailsFields
+from webapp.storage.states import Decision, Finding, PathwayStatus, ResponseMode
 
 FINDING_LABELS = {
     Finding.CONFIRMED: "Confirmed",
@@ -44,6 +47,13 @@ DECISION_LABELS = {
     Decision.NO_FURTHER_ACTION: "No further action",
     Decision.MORE_INFORMATION: "More information needed from the worker",
 }
+
+PATHWAY_STATUS_LABELS = {
+    PathwayStatus.REFERRED: "Waiting for the assessment",
+    PathwayStatus.OUTCOME_RECORDED: "Outcome recorded",
+}
+PREVIOUSLY_DIAGNOSED = (("yes", "Yes"), ("no", "No"), ("unknown", "Not known"))
+PREVIOUSLY_DIAGNOSED_LABELS = dict(PREVIOUSLY_DIAGNOSED)
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -64,7 +74,7 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class CaseForm(ContactDetailsFields, FlaskForm):
+class CaseForm(ContactDetailsFields, PersonalDetailsFields, FlaskForm):
     parent_name = StringField(
         "Parent's full name",
         widget=GovTextInput(),
@@ -74,15 +84,16 @@ class CaseForm(ContactDetailsFields, FlaskForm):
         "Has the parent been diagnosed with an additional need before?",
         widget=GovRadioInput(),
         description="For example, dyslexia, ADHD, autism or a learning disability.",
-        choices=choices((("yes", "Yes"), ("no", "No"), ("unknown", "Not known"))),
+        choices=choices(PREVIOUSLY_DIAGNOSED),
         default="unknown",
         validators=[Optional()],
     )
     submit = SubmitField("Open referral", widget=GovSubmitInput())
 
 
-class ContactForm(ContactDetailsFields, FlaskForm):
-    """Changing a case's contact details after it was opened."""
+class ContactForm(ContactDetailsFields, PersonalDetailsFields, FlaskForm):
+    """Changing a case's contact details (and the details a referral carries) after it was
+    opened."""
 
     submit = SubmitField("Save contact details", widget=GovSubmitInput())
 
@@ -208,18 +219,13 @@ class AddAdjustmentForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
+    """A clinician's decision. ``decision_form`` adds one pathway choice per area to refer."""
+
     decision = RadioField(
         "What is your decision?",
         widget=GovRadioInput(),
         choices=choices(DECISION_LABELS.items()),
         validators=[InputRequired("Select a decision")],
-    )
-    pathway = RadioField(
-        "Which assessment pathway?",
-        widget=GovRadioInput(),
-        description="Only needed if you refer for a formal assessment.",
-        validators=[Optional()],
-        validate_choice=True,
     )
     note = TextAreaField(
         "Note",
@@ -231,10 +237,52 @@ class DecisionForm(FlaskForm):
         ],
     )
     submit = SubmitField("Record decision", widget=GovSubmitInput())
+    # (area id, field) for each area offered, in order; set by decision_form.
+    area_fields: list[tuple[str, SelectField]] = []
 
-    def validate_pathway(self, field):
-        if self.decision.data == Decision.REFER and not field.data:
-            raise ValidationError("Select the assessment pathway for the referral")
+    def chosen_pathways(self) -> dict[str, str]:
+        """Area -> pathway for each area given one (an empty choice refers nothing)."""
+        return {domain: field.data for domain, field in self.area_fields if field.data}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.decision.data == Decision.REFER and self.area_fields and not self.chosen_pathways():
+            first = self.area_fields[0][1]
+            first.errors = [*first.errors, "Select an assessment pathway for at least one area"]
+            return False
+        return valid
+
+
+NOT_REFERRED = "Do not refer for this area"
+
+
+def decision_form(areas: list[tuple[str, str]], pathways: list[tuple[str, str]]) -> DecisionForm:
+    """A decision form with a pathway choice for each area (area id, area name): one decision
+    can refer several areas, each to its own pathway."""
+    pathway_ids = ["", *(pathway_id for pathway_id, _name in pathways)]
+
+    class AreaDecisionForm(DecisionForm):
+        pass
+
+    for domain, name in areas:
+        setattr(
+            AreaDecisionForm,
+            f"pathway_{domain}",
+            SelectField(
+                f"{name}: which assessment pathway?",
+                widget=GovSelect(),
+                choices=choices([("", NOT_REFERRED), *pathways]),
+                default="",
+                validate_choice=False,
+                validators=[
+                    Optional(),
+                    AnyOf(pathway_ids, message="Select an assessment pathway from the list"),
+                ],
+            ),
+        )
+    form = AreaDecisionForm()
+    form.area_fields = [(domain, form[f"pathway_{domain}"]) for domain, _name in areas]
+    return form
 
 
 class SafetyCheckForm(FlaskForm):

@@ -113,6 +113,9 @@ CONTACT_FIELDS = {
     "email": "email",
     "address": "address",
     "language": "language",
+    "date_of_birth": "date of birth",
+    "gp_practice": "GP practice",
+    "nhs_number": "NHS number",
 }
 # What a plan is proposed from (screening.preferences_from_contact): a change asks again.
 PLAN_INPUTS = ("contact_method", "language")

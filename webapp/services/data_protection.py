@@ -54,6 +54,9 @@ def _case(case: Case) -> Any:
         "closed": _when(case.closed_at),
         "close_reason": case.close_reason,
         "close_note": case.close_note,
+        "date_of_birth": case.date_of_birth.isoformat() if case.date_of_birth else None,
+        "gp_practice": case.gp_practice,
+        "nhs_number": case.nhs_number,
     }
 
 
@@ -119,7 +122,9 @@ def _reviews(case: Case) -> Any:
     return [
         {
             "decision": r.decision,
-            "pathway": r.pathway,
+            "pathways": [
+                {"domain": p.domain, "pathway": p.pathway, "status": p.status} for p in r.pathways
+            ],
             "note": r.note,
             "when": _when(r.created_at),
         }

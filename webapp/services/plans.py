@@ -13,6 +13,7 @@ from screening import (
     preferences_from_contact,
     propose_plan,
 )
+from screening.plan import conflicts_with_answers, kept_removed
 from screening.preferences import preferences_from_answers
 from webapp.access.audit import record_event
 from webapp.extensions import db
@@ -87,12 +88,61 @@ def parent_contact(case: Case, invitation=None) -> ParentContact:
     return ParentContact(worker.name if worker else None, case.team.name, phone)
 
 
+def parent_answers(case: Case) -> dict[str, dict[str, str | None]]:
+    """The parent's newest submitted answers to each preferences questionnaire."""
+    found = {}
+    for response in newest_submitted(case):
+        questionnaire = questionnaire_for(response)
+        if questionnaire.kind == "preferences":
+            found[questionnaire.id] = questionnaire.effective_answers(response.answer_map)
+    return found
+
+
+def conflict_words(case: Case, conflict) -> str:
+    """What the parent said against an adjustment, as they saw it: the question and answer."""
+    response = next(
+        r for r in newest_submitted(case) if r.questionnaire_id == conflict.questionnaire
+    )
+    item = questionnaire_for(response).item(conflict.item)
+    option = item.option(conflict.answer)
+    return f"{item.prompt} {option.label if option else conflict.answer}"
+
+
+@dataclass(frozen=True)
+class _Before:
+    """What the last version said about one adjustment, read before the draft is rebuilt."""
+
+    source: str
+    reasons: list[str]
+    removed: bool
+    removed_reason: str | None
+    removed_in_version: int | None
+    conflict: str | None
+    conflict_kept: bool
+
+
 def propose_new_plan(case: Case) -> Plan:
-    """A new draft from the rules, keeping what workers added to the last plan."""
+    """A new draft from the rules, keeping what workers added to the last plan. An adjustment a
+    worker removed with a reason stays removed unless what proposes it has changed; one the
+    parent said no to is marked for the worker to choose."""
     content = builtin_content()
     flags = as_flags(FlagView(r.domain, r.flag_level) for r in latest_results(case))
     proposed = propose_plan(flags, stated_preferences(case), content)
     previous = case.plans[-1] if case.plans else None
+    before = {}
+    if previous is not None:
+        before = {
+            item.adjustment_id: _Before(
+                item.source,
+                list(item.reasons),
+                item.removed,
+                item.removed_reason,
+                item.removed_in_version or (previous.version if item.removed else None),
+                item.conflict,
+                item.conflict_kept,
+            )
+            for item in previous.items
+        }
     draft = case.draft_plan
     if draft is None:
         draft = Plan(case=case, version=(previous.version + 1) if previous else 1)
@@ -100,20 +150,35 @@ def propose_new_plan(case: Case) -> Plan:
     else:
         draft.items.clear()
     for entry in proposed:
-        draft.items.append(
-            PlanItem(adjustment_id=entry.adjustment.id, source="rule", reasons=list(entry.reasons))
+        item = PlanItem(
+            adjustment_id=entry.adjustment.id, source="rule", reasons=list(entry.reasons)
         )
-    if previous is not None and previous is not draft:
-        have = {item.adjustment_id for item in draft.items}
-        for item in previous.active_items:
-            if item.source == "worker" and item.adjustment_id not in have:
-                draft.items.append(
-                    PlanItem(
-                        adjustment_id=item.adjustment_id,
-                        source="worker",
-                        reasons=list(item.reasons),
-                    )
-                )
+        was = before.get(entry.adjustment.id)
+        if was is not None and was.removed and was.removed_reason:
+            stays, _new = kept_removed(entry.reasons, was.reasons)
+            item.removed_in_version = was.removed_in_version
+            if stays:
+                item.removed, item.removed_reason = True, was.removed_reason
+            else:
+                item.previously_removed_reason = was.removed_reason
+        draft.items.append(item)
+    have = {item.adjustment_id for item in draft.items}
+    for adjustment_id, was in before.items():
+        if was.source == "worker" and not was.removed and adjustment_id not in have:
+            draft.items.append(
+                PlanItem(adjustment_id=adjustment_id, source="worker", reasons=was.reasons)
+            )
+    answers = parent_answers(case)
+    conflicts = conflicts_with_answers(
+        (i.adjustment_id for i in draft.active_items), answers, content
+    )
+    for item in draft.active_items:
+        conflict = conflicts.get(item.adjustment_id)
+        if conflict is not None:
+            item.conflict = conflict_words(case, conflict)
+            was = before.get(item.adjustment_id)
+            # A worker who kept it against the same answer has chosen already.
+            item.conflict_kept = bool(was and was.conflict == item.conflict and was.conflict_kept)
     return draft
 
 
@@ -137,6 +202,10 @@ def editable_plan(case: Case) -> Plan:
                 reasons=list(item.reasons),
                 removed=item.removed,
                 removed_reason=item.removed_reason,
+                removed_in_version=item.removed_in_version,
+                previously_removed_reason=item.previously_removed_reason,
+                conflict=item.conflict,
+                conflict_kept=item.conflict_kept,
             )
         )
     db.session.commit()
@@ -149,6 +218,7 @@ def remove_adjustment(plan: Plan, item_id: int, reason: str) -> None:
         raise WorkflowError("That adjustment is not in the draft plan.")
     item.removed = True
     item.removed_reason = reason.strip()
+    item.removed_in_version = plan.version
     record_event("plan.adjustment_removed", case_id=plan.case_id, detail=item.adjustment_id)
     db.session.commit()
 
@@ -171,9 +241,28 @@ def add_adjustment(plan: Plan, adjustment_id: str, reason: str) -> None:
     db.session.commit()
 
 
+def keep_despite_conflict(plan: Plan, item_id: int) -> None:
+    """The worker has checked what the parent said and keeps the adjustment anyway."""
+    item = next((i for i in plan.active_items if i.id == item_id and i.conflict), None)
+    if item is None or plan.status != PlanStatus.DRAFT:
+        raise WorkflowError("That adjustment has nothing to choose.")
+    item.conflict_kept = True
+    record_event("plan.conflict_kept", case_id=plan.case_id, detail=item.adjustment_id)
+    db.session.commit()
+
+
+def unchosen_conflicts(plan: Plan) -> list[PlanItem]:
+    """Adjustments the parent said no to that the worker has neither kept nor removed."""
+    return [i for i in plan.active_items if i.conflict and not i.conflict_kept]
+
+
 def agree_plan(plan: Plan, user: User) -> None:
     if plan.status != PlanStatus.DRAFT:
         raise WorkflowError("This plan version has already been agreed.")
+    if unchosen_conflicts(plan):
+        raise WorkflowError(
+            "Choose to keep or remove each adjustment the parent said no to before agreeing"
+        )
     months = current_app.config["PLAN_REVIEW_MONTHS"]
     plan.status = PlanStatus.AGREED
     plan.agreed_at = utcnow()

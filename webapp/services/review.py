@@ -17,11 +17,13 @@ from webapp.services.errors import WorkflowError
 from webapp.storage.records import (
     Case,
     Outcome,
+    Result,
     Review,
+    ReviewPathway,
     User,
     utcnow,
 )
-from webapp.storage.states import Decision, Finding, ReviewState
+from webapp.storage.states import Decision, Finding, PathwayStatus, ReviewState
 
 
 def request_review(case: Case, at: datetime | None = None) -> None:
@@ -93,20 +95,34 @@ def referred_cases(team_id: int, *, limit: int = 50) -> list[Case]:
     )
 
 
+def areas_to_refer(results: list[Result]) -> list[str]:
+    """The areas a decision offers a pathway for: those the newest results flagged, or, when
+    none is flagged (a safety alert brought the case), every area."""
+    flagged = [r.domain for r in results if r.flag_level != "none"]
+    return list(dict.fromkeys(flagged)) or list(builtin_content().domains)
+
+
 def record_review(
-    case: Case, clinician: User, decision: str, pathway: str | None, note: str
+    case: Case, clinician: User, decision: str, pathways: dict[str, str], note: str
 ) -> Review:
-    if decision == Decision.REFER and pathway not in builtin_content().pathways:
-        raise WorkflowError("Select the assessment pathway for the referral")
+    """A decision on a case. A referral names one pathway for each area it refers
+    (``pathways``: area -> pathway); each is followed up, and gets its outcome, on its own."""
+    content = builtin_content()
+    chosen = {domain: pathway for domain, pathway in pathways.items() if pathway}
+    if decision == Decision.REFER and not chosen:
+        raise WorkflowError("Select an assessment pathway for at least one area")
+    if any(d not in content.domains or p not in content.pathways for d, p in chosen.items()):
+        raise WorkflowError("Select an assessment pathway from the list")
     now = utcnow()
     review = Review(
         case=case,
         clinician_id=clinician.id,
         decision=decision,
-        pathway=pathway if decision == Decision.REFER else None,
         note=note.strip(),
         created_at=now,
     )
+    if decision == Decision.REFER:
+        review.pathways = [ReviewPathway(domain=d, pathway=p) for d, p in chosen.items()]
     db.session.add(review)
     case.review_state = (
         ReviewState.MORE_INFORMATION
@@ -114,9 +130,20 @@ def record_review(
         else ReviewState.REVIEWED
     )
     case.referred_at = now if decision == Decision.REFER else None
-    record_event("review.recorded", case_id=case.id, detail=decision)
+    referred = "".join(f" {p.domain}:{p.pathway}" for p in review.pathways)
+    record_event("review.recorded", case_id=case.id, detail=decision + referred)
     db.session.commit()
     return review
+
+
+def open_pathways(case: Case, domain: str) -> list[ReviewPathway]:
+    """The case's referred pathways in ``domain`` still waiting for an outcome."""
+    return [
+        p
+        for review in case.reviews
+        for p in review.pathways
+        if p.domain == domain and p.status == PathwayStatus.REFERRED
+    ]
 
 
 def record_outcome(
@@ -133,6 +160,11 @@ def record_outcome(
         recorded_by_id=clinician.id,
     )
     db.session.add(outcome)
+    # The outcome answers the pathways that referred this area; "still waiting" keeps them open.
+    for pathway in open_pathways(case, domain):
+        pathway.outcome = outcome
+        if finding != Finding.AWAITING:
+            pathway.status = PathwayStatus.OUTCOME_RECORDED
     record_event("outcome.recorded", case_id=case.id, detail=f"{domain}: {finding}")
     db.session.commit()
     return outcome

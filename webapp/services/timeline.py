@@ -69,7 +69,8 @@ def timeline(case: Case) -> list[TimelineEntry]:
         "more_information": "Clinician asked for more information",
     }
     for review in case.reviews:
-        pathway = f" ({content.pathways[review.pathway].name})" if review.pathway else ""
+        names = [content.pathways[p.pathway].name for p in review.pathways]
+        pathway = f" ({', '.join(names)})" if names else ""
         entries.append(
             TimelineEntry(review.created_at, "review", decisions[review.decision] + pathway)
         )

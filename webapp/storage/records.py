@@ -24,6 +24,7 @@ from webapp.storage.clock import utcnow
 from webapp.storage.states import (
     InvitationState,
     MessageStatus,
+    PathwayStatus,
     PlanStatus,
     ReviewState,
     ScorecardStatus,
@@ -129,6 +130,11 @@ class Case(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column()
     close_reason: Mapped[str | None] = mapped_column(String(30))
     close_note: Mapped[str | None] = mapped_column(Text)
+    # What a receiving service asks for in a referral, each optional: the NHS number is
+    # stored as its 10 digits, its check digit already checked.
+    date_of_birth: Mapped[date | None] = mapped_column()
+    gp_practice: Mapped[str | None] = mapped_column(String(200))
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
 
     team: Mapped[Team] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
@@ -404,6 +410,14 @@ class PlanItem(db.Model):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     removed: Mapped[bool] = mapped_column(default=False)
     removed_reason: Mapped[str | None] = mapped_column(Text)
+    # The plan version in which a worker removed it: later versions keep it removed (and say
+    # so) unless what proposes it changes; then it is proposed again, the old reason kept.
+    removed_in_version: Mapped[int | None] = mapped_column()
+    previously_removed_reason: Mapped[str | None] = mapped_column(Text)
+    # What the parent said against it ("question: answer"), when they said no to what it
+    # does; the plan cannot be agreed until the worker keeps it (conflict_kept) or removes it.
+    conflict: Mapped[str | None] = mapped_column(Text)
+    conflict_kept: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     plan: Mapped[Plan] = relationship(back_populates="items")
 
@@ -418,12 +432,15 @@ class Review(db.Model):
     )
     clinician_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     decision: Mapped[str] = mapped_column(String(30))
-    pathway: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="reviews")
     clinician: Mapped[User] = relationship()
+    # A referral names one pathway per area it refers (a parent may need several).
+    pathways: Mapped[list[ReviewPathway]] = relationship(
+        back_populates="review", order_by="ReviewPathway.id", cascade="all, delete-orphan"
+    )
 
 
 class Outcome(db.Model):
@@ -628,3 +645,20 @@ class ContactLog(db.Model):
 
     case: Mapped[Case] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+
+class ReviewPathway(db.Model):
+    """One area of a clinician's referral: the pathway it went to, where it stands, and the
+    assessment outcome once recorded (the outcome is what the scorecards learn from)."""
+
+    __tablename__ = "review_pathway"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    # Null only for a decision made before one pathway per area, whose area was not known.
+    domain: Mapped[str | None] = mapped_column(String(40))
+    pathway: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default=PathwayStatus.REFERRED)
+    outcome_id: Mapped[int | None] = mapped_column(ForeignKey("outcome.id", ondelete="SET NULL"))
+
+    review: Mapped[Review] = relationship(back_populates="pathways")
+    outcome: Mapped[Outcome | None] = relationship()

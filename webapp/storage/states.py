@@ -165,6 +165,13 @@ class TaskOutcome(StrEnum):
     NOT_NEEDED = "not_needed"
 
 
+class PathwayStatus(StrEnum):
+    """Where one pathway of a referral stands: sent, or its assessment outcome recorded."""
+
+    REFERRED = "referred"
+    OUTCOME_RECORDED = "outcome_recorded"
+
+
 # The largest id a record can have: ids are 32-bit on PostgreSQL (Integer). A bigger number in
 # an address or a search cannot name a record, so it is answered as not found, never sent to
 # the database (which would fail).

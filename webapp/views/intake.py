@@ -73,11 +73,13 @@ from webapp.services.messages import (
     queue_plan_copy,
     release_held_letters,
 )
+from webapp.services.paper import PRINT_SIZES, paper_copy
 from webapp.services.plans import (
     add_adjustment,
     agree_plan,
     asked_for,
     editable_plan,
+    keep_despite_conflict,
     parent_contact,
     remove_adjustment,
 )
@@ -204,6 +206,7 @@ def new_case():
             parent_name=form.parent_name.data.strip(),
             previously_diagnosed=form.previously_diagnosed.data or "unknown",
             **form.contact_details(),
+            **form.personal_details(),
         )
         return redirect(url_for("intake.case", case_id=case.id))
     return render_template("intake/new_case.html", form=form)
@@ -238,7 +241,7 @@ def edit_contact(case_id: int):
     case = case_for_team(case_id)
     form = ContactForm(obj=case)
     if form.validate_on_submit():
-        if change_contact(case, form.contact_details()):
+        if change_contact(case, {**form.contact_details(), **form.personal_details()}):
             flash("Contact details saved. Check and agree the new draft plan.", "success")
         else:
             flash("Contact details saved.", "success")
@@ -261,7 +264,33 @@ def start_screening(case_id: int):
         return redirect(
             url_for("intake.question", case_id=case.id, response_id=response.id, item_id=first.id)
         )
-    return render_template("intake/start_screening.html", case=case, form=form)
+    return render_template(
+        "intake/start_screening.html", case=case, form=form, questionnaires=available.values()
+    )
+
+
+@bp.route("/<int:case_id>/screenings/paper/<questionnaire_id>.pdf")
+@intake_only
+def paper_pdf(case_id: int, questionnaire_id: str):
+    """A questionnaire to print for the parent to fill in by hand (easy read; ?print=large
+    for large print). The worker records the answers with the paper mode."""
+    case = case_for_team(case_id)
+    available = {q.id: q for q in screening_questionnaires()}
+    size = request.args.get("print", "standard")
+    if questionnaire_id not in available or size not in PRINT_SIZES:
+        abort(404)
+    questionnaire = available[questionnaire_id]
+    record_event(
+        "paper.printed", case_id=case.id, detail=f"{questionnaire.key} {size}", commit=True
+    )
+    return render_pdf(
+        "documents/paper_questionnaire.html",
+        filename=f"{questionnaire.id}-{case.reference}-{size}.pdf",
+        case=case,
+        questionnaire=questionnaire,
+        sections=paper_copy(questionnaire),
+        font_size=PRINT_SIZES[size],
+    )
 
 
 @bp.route(
@@ -418,11 +447,30 @@ def agree(case_id: int):
     form = ConfirmForm()
     plan = case.draft_plan
     if form.validate_on_submit() and plan is not None:
-        agree_plan(plan, current_user)
-        flash(
-            f"Plan version {plan.version} agreed. It now shows on every page of this case.",
-            "success",
-        )
+        try:
+            agree_plan(plan, current_user)
+        except WorkflowError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(
+                f"Plan version {plan.version} agreed. It now shows on every page of this case.",
+                "success",
+            )
+    return redirect(url_for("intake.plan", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/plan/items/<int:item_id>/keep", methods=["POST"])
+@intake_only
+def keep_plan_item(case_id: int, item_id: int):
+    """Keep an adjustment the parent said no to, having checked with them (or decided)."""
+    case = case_for_team(case_id)
+    plan = case.draft_plan
+    form = ConfirmForm()
+    if form.validate_on_submit() and plan is not None:
+        try:
+            keep_despite_conflict(plan, item_id)
+        except WorkflowError as exc:
+            flash(str(exc), "error")
     return redirect(url_for("intake.plan", case_id=case.id))
 
 

@@ -8,12 +8,28 @@ from flask_login import current_user
 from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, closed_case_guard, role_required
+from webapp.forms.contact import CONTACT_LABELS
 from webapp.forms.numbers import page_number
-from webapp.forms.staff import DECISION_LABELS, FINDING_LABELS, DecisionForm, OutcomeForm, choices
+from webapp.forms.staff import (
+    DECISION_LABELS,
+    FINDING_LABELS,
+    PATHWAY_STATUS_LABELS,
+    PREVIOUSLY_DIAGNOSED_LABELS,
+    OutcomeForm,
+    choices,
+    decision_form,
+)
 from webapp.services.errors import WorkflowError
 from webapp.services.history import answer_sets
+from webapp.services.referral_summary import referral_summary
 from webapp.services.results import latest_results
-from webapp.services.review import record_outcome, record_review, referred_cases, review_queue
+from webapp.services.review import (
+    areas_to_refer,
+    record_outcome,
+    record_review,
+    referred_cases,
+    review_queue,
+)
 from webapp.storage.clock import utcnow
 from webapp.web.documents import render_pdf
 
@@ -53,31 +69,60 @@ def outcomes(case_id: int):
     return render_template("review/outcomes.html", case=case, form=form, domains=content.domains)
 
 
-@bp.route("/cases/<int:case_id>", methods=["GET", "POST"])
+@bp.route("/cases/<int:case_id>")
 @clinician_only
 def case(case_id: int):
+    """What a clinician reads first: alerts, diagnosis before, language and plan, then the
+    results and answers. The decision is one step away, on its own page."""
     case = case_for_team(case_id)
     content = builtin_content()
-    form = DecisionForm()
-    form.pathway.choices = choices((p.id, p.name) for p in content.pathways.values())
-    if form.validate_on_submit():
-        try:
-            record_review(case, current_user, form.decision.data, form.pathway.data, form.note.data)
-        except WorkflowError as exc:
-            form.pathway.errors = [str(exc)]
-        else:
-            flash("Decision recorded.", "success")
-            return redirect(url_for("review.queue"))
     results = latest_results(case)
     record_event("review.case_viewed", case_id=case.id, commit=True)
     return render_template(
         "review/case.html",
         case=case,
-        form=form,
         results=results,
         history=answer_sets(case),
         pathways=content.pathways,
         findings=FINDING_LABELS,
+        decisions=DECISION_LABELS,
+        pathway_statuses=PATHWAY_STATUS_LABELS,
+        diagnosed=PREVIOUSLY_DIAGNOSED_LABELS,
+        domains=content.domains,
+    )
+
+
+@bp.route("/cases/<int:case_id>/decision", methods=["GET", "POST"])
+@clinician_only
+def decide(case_id: int):
+    """A decision: refer (one pathway per flagged area), no further action, or ask for more."""
+    case = case_for_team(case_id)
+    content = builtin_content()
+    results = latest_results(case)
+    areas = areas_to_refer(results)
+    form = decision_form(
+        [(d, content.domains[d].name) for d in areas],
+        [(p.id, p.name) for p in content.pathways.values()],
+    )
+    if form.validate_on_submit():
+        try:
+            record_review(
+                case, current_user, form.decision.data, form.chosen_pathways(), form.note.data
+            )
+        except WorkflowError as exc:
+            form.decision.errors = [str(exc)]
+        else:
+            flash("Decision recorded.", "success")
+            return redirect(url_for("review.queue"))
+    suggested = {r.domain: r.pathway for r in results if r.pathway}
+    for domain, field in form.area_fields:
+        if domain in suggested:
+            field.description = f"Suggested: {content.pathways[suggested[domain]].name}"
+    return render_template(
+        "review/decision.html",
+        case=case,
+        form=form,
+        results=results,
         domains=content.domains,
     )
 
@@ -93,8 +138,7 @@ def summary_pdf(case_id: int):
         "documents/referral_summary.html",
         filename=f"referral-summary-{case.reference}.pdf",
         case=case,
-        review=case.reviews[-1] if case.reviews else None,
-        results=latest_results(case),
+        summary=referral_summary(case, CONTACT_LABELS),
         domains=content.domains,
         pathways=content.pathways,
         decisions=DECISION_LABELS,

@@ -13,6 +13,7 @@ from webapp.services.plain_names import (
     scorecard_name,
     scorecard_name_of,
 )
+from webapp.services.referral_summary import nhs_number_shown
 from webapp.services.safety import dial_string
 
 
@@ -42,6 +43,7 @@ def tel_href(number: str) -> str:
 def register_template_helpers(app) -> None:
     app.jinja_env.filters["content"] = content_text
     app.jinja_env.filters["tel"] = tel_href
+    app.jinja_env.filters["nhs_number"] = nhs_number_shown
     app.jinja_env.globals["answer_text"] = answer_text
     app.jinja_env.globals.update(
         flag_levels=builtin_content().flag_levels,

@@ -343,7 +343,7 @@ def test_a_clinicians_decision_does_not_clear_the_alert(app, team):
     case_id = new_case(app, team)
     raise_by_screening(app, team, case_id)
     clinician = signed_in(app, team["clinician"])
-    url = f"/review/cases/{case_id}"
+    url = f"/review/cases/{case_id}/decision"
     page = get_page(clinician, url)
     data = {"csrf_token": csrf_token(page), "decision": "no_further_action", "note": "Seen."}
     post_page(clinician, url, data)
@@ -355,7 +355,7 @@ def test_a_clinicians_decision_does_not_clear_the_alert(app, team):
             case,
             db.session.get(User, team["clinician_id"]),
             "refer",
-            "dyslexia-assessment",
+            {"literacy": "dyslexia-assessment"},
             "Refer",
         )
     assert alerts(app)[0].acknowledged_at is None

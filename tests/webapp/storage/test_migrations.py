@@ -52,7 +52,7 @@ def test_down_and_up_again_keeps_every_row(app):
             save_answer(response, item.id, item.option_values[-1], seq=1_700_000_000_000)
         submit_response(response, worker)
         agree_plan(case.draft_plan, worker)
-        record_review(case, clinician, "refer", "dyslexia-assessment", "Refer")
+        record_review(case, clinician, "refer", {"literacy": "dyslexia-assessment"}, "Refer")
         before = fingerprint()
         assert len(before["answer"]) == 10 and before["plan_item"]
         db.session.remove()
@@ -63,3 +63,51 @@ def test_down_and_up_again_keeps_every_row(app):
         upgrade(directory=MIGRATIONS_DIR)
         db.session.remove()
         assert fingerprint() == before
+
+
+def test_an_earlier_single_pathway_decision_becomes_a_pathway_of_its_area(app):
+    """Before one pathway per area, a decision held one pathway. The migration gives it the area
+    whose result suggested that pathway, and the outcome recorded there since."""
+    with app.app_context():
+        team = create_team()
+        worker = create_user(role="intake", team=team)
+        clinician = create_user(role="clinician", team=team)
+        case = create_case(team=team)
+        reading = builtin_library().get("reading-writing")
+        response = start_response(case, reading, "with-worker", worker)
+        for item in reading.items:
+            save_answer(response, item.id, item.option_values[-1])
+        submit_response(response, worker)
+        ids = {"case": case.id, "clinician": clinician.id}
+        db.session.remove()
+
+        downgrade(directory=MIGRATIONS_DIR, revision="d13b7e2f9c02")
+        with db.engine.begin() as connection:
+            for pathway in ("dyslexia-assessment", "gp"):
+                connection.execute(
+                    text(
+                        "INSERT INTO review (case_id, clinician_id, decision, pathway, note,"
+                        " created_at) VALUES (:case, :clinician, 'refer', :pathway, 'Refer',"
+                        " '2026-01-01 09:00:00')"
+                    ),
+                    {**ids, "pathway": pathway},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO outcome (case_id, domain, finding, recorded_by_id, recorded_at)"
+                    " VALUES (:case, 'literacy', 'confirmed', :clinician, '2026-02-01 09:00:00')"
+                ),
+                ids,
+            )
+        upgrade(directory=MIGRATIONS_DIR)
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT domain, pathway, status, outcome_id IS NOT NULL FROM review_pathway"
+                    " ORDER BY id"
+                )
+            ).all()
+        assert [tuple(r) for r in rows] == [
+            ("literacy", "dyslexia-assessment", "outcome_recorded", True),
+            (None, "gp", "referred", False),  # no result suggested it: its area is not known
+        ]

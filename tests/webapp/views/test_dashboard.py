@@ -45,7 +45,7 @@ def build(app) -> dict:
             db.session.get(Case, flagged.id),
             db.session.get(User, clinician.id),
             "refer",
-            "dyslexia-assessment",
+            {"literacy": "dyslexia-assessment"},
             "Refer",
         )
         admin = create_user(role="admin", team=None)

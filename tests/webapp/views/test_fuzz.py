@@ -45,7 +45,7 @@ FIELD_NAMES = [
     "reason",
     "adjustment",
     "decision",
-    "pathway",
+    "pathway_literacy",
     "note",
     "domain",
     "finding",
@@ -152,7 +152,7 @@ def world(app):
                 if rule.endpoint in ("static", "auth.sign_out"):
                     continue
                 args = {name: values[name] for name in rule.arguments}
-                if rule.endpoint == "intake.remove_plan_item":
+                if rule.endpoint in ("intake.remove_plan_item", "intake.keep_plan_item"):
                     args["item_id"] = plan.items[0].id
                 urls[rule.endpoint] = (url_for(rule.endpoint, **args), rule.methods)
         sessions = {r: u.get_id() for r, u in users.items()}

@@ -68,6 +68,8 @@ EXPECTED = {
     "intake.transfer": ({"intake"}, True),
     "intake.close": ({"intake"}, True),
     "intake.reopen": ({"intake"}, True),
+    "intake.keep_plan_item": ({"intake"}, True),
+    "intake.paper_pdf": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
@@ -81,6 +83,7 @@ EXPECTED = {
     "review.case": ({"clinician"}, True),
     "review.outcomes": ({"clinician"}, True),
     "review.summary_pdf": ({"clinician"}, True),
+    "review.decide": ({"clinician"}, True),
     "admin.users": ({"admin"}, False),
     "admin.audit": ({"admin"}, False),
     "admin.audit_csv": ({"admin"}, False),
@@ -253,7 +256,10 @@ def world(app):
 def url_for_rule(app, rule, world) -> str:
     values = {}
     for name in rule.arguments:
-        if rule.endpoint == "intake.remove_plan_item" and name == "item_id":
+        if (
+            rule.endpoint in ("intake.remove_plan_item", "intake.keep_plan_item")
+            and name == "item_id"
+        ):
             values[name] = world["plan_item"]
         elif rule.endpoint == "learning.card" and name == "version":
             values[name] = "2"  # the active literacy-expert: the one for reading-writing@1.1

@@ -56,7 +56,7 @@ def add_cases(app, team_id: int, user_ids: dict, how_many: int) -> int:
                     db.session.get(Case, case.id),
                     clinician,
                     "refer",
-                    "dyslexia-assessment",
+                    {"literacy": "dyslexia-assessment"},
                     "Refer",
                 )
             last = case.id

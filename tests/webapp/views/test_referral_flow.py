@@ -166,20 +166,22 @@ def test_clinician_reviews_a_likely_flag(app, client, people):
     assert "May need an assessment for reading difficulties" in text
 
     # Refer without a pathway: a clear error, nothing recorded.
+    review_url += "/decision"
+    page = get_page(client, review_url)
     page = post_page(
         client,
         review_url,
         {"csrf_token": csrf_token(page), "decision": "refer", "note": "Strong signs."},
     )
     assert page.title.get_text().startswith("Error: ")
-    assert "Select the assessment pathway for the referral" in page.get_text()
+    assert "Select an assessment pathway for at least one area" in page.get_text()
     page = post_page(
         client,
         review_url,
         {
             "csrf_token": csrf_token(page),
             "decision": "refer",
-            "pathway": "dyslexia-assessment",
+            "pathway_literacy": "dyslexia-assessment",
             "note": "Strong signs.",
         },
     )
@@ -187,7 +189,10 @@ def test_clinician_reviews_a_likely_flag(app, client, people):
     assert "0 referrals waiting" in page.get_text()
     with app.app_context():
         review = db.session.scalars(select(Review)).one()
-        assert (review.decision, review.pathway) == ("refer", "dyslexia-assessment")
+        assert review.decision == "refer"
+        assert [(p.domain, p.pathway) for p in review.pathways] == [
+            ("literacy", "dyslexia-assessment")
+        ]
         assert db.session.scalars(select(Case)).one().review_state == "reviewed"
 
 
@@ -243,7 +248,7 @@ def test_clinician_records_outcomes_which_show_on_the_timeline(app, client, peop
     page = get_page(client, check_url)
     client.post(check_url, data={"csrf_token": csrf_token(page)})
     sign_in_as(client, people["clinician"])
-    review_url = get_page(client, "/review").select_one("table a")["href"]
+    review_url = get_page(client, "/review").select_one("table a")["href"] + "/decision"
     page = get_page(client, review_url)
     post_page(
         client,
@@ -251,7 +256,7 @@ def test_clinician_records_outcomes_which_show_on_the_timeline(app, client, peop
         {
             "csrf_token": csrf_token(page),
             "decision": "refer",
-            "pathway": "dyslexia-assessment",
+            "pathway_literacy": "dyslexia-assessment",
             "note": "Refer.",
         },
     )

@@ -35,7 +35,7 @@ def screened(app):
             db.session.get(Case, case.id),
             db.session.get(User, clinician.id),
             "refer",
-            "dyslexia-assessment",
+            {"literacy": "dyslexia-assessment"},
             "Clear signs; refer.",
         )
         return {"case": case.id, "intake": intake.get_id(), "clinician": clinician.get_id()}
