@@ -18,7 +18,6 @@ import pytest
 
 from questionnaires import QuestionnaireError
 from questionnaires.fhir import export_questionnaire, import_questionnaire, score_fhir_response
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, require_chromium
 from tests.browser.lforms import (
     LFORMS,
     PATTERNS,
@@ -138,15 +137,13 @@ EMPTY_SUM = (
 
 
 @pytest.fixture(scope="module")
-def lforms():
-    require_chromium()
+def lforms(browser):
+    # The suite's one Chromium (tests/browser/conftest.py): a second sync Playwright in the
+    # same worker would refuse to start inside the first one's event loop.
     files = require_lforms()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield LForms(browser.new_page(), files)
-        browser.close()
+    page = browser.new_page()
+    yield LForms(page, files)
+    page.close()
 
 
 def test_the_scored_fixtures_are_found():

@@ -17,7 +17,11 @@ from tests.load.server import free_port
 pytestmark = pytest.mark.load
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-SAFE = {"SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+SAFE = {
+    "SECRET_KEY": "s" * 40,
+    "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+}
 
 
 def environment(**values: str) -> dict[str, str]:

@@ -8,13 +8,18 @@ import pytest
 from webapp import create_app
 from webapp.config import DEV_SECRET, ConfigError, check_listen_hosts, load_config
 
-SAFE = {"SECRET_KEY": "s" * 40, "DATABASE_URL": "postgresql+psycopg://db/app"}
+# Every production setting that is safe: a long secret, PostgreSQL, limits kept in Redis.
+SAFE = {
+    "SECRET_KEY": "s" * 40,
+    "DATABASE_URL": "postgresql+psycopg://db/app",
+    "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0",
+}
 
 
 @pytest.fixture
 def environment(monkeypatch):
     """APP_ENV and the settings it judges unset; returns a setter for the ones a test needs."""
-    for name in ("APP_ENV", "SECRET_KEY", "DATABASE_URL", "DEMO_MODE"):
+    for name in ("APP_ENV", "DEMO_MODE", *SAFE):
         monkeypatch.delenv(name, raising=False)
 
     def set_env(**values):

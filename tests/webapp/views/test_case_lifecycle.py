@@ -332,7 +332,7 @@ def test_a_closed_case_leaves_lists_and_queues_and_cannot_be_changed(app, client
     review = get_page(clinician, f"/review/cases/{case_id}")
     page = post_page(
         clinician,
-        f"/review/cases/{case_id}",
+        f"/review/cases/{case_id}/decision",
         {"csrf_token": csrf_token(review), "decision": "no_further_action", "note": "Done"},
     )
     assert "This referral is closed" in page.select_one("[data-banner=error]").get_text()
