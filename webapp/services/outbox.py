@@ -27,7 +27,14 @@ from webapp.storage.states import InvitationState, MessageKind, MessageStatus, T
 
 DUE = (MessageStatus.QUEUED, MessageStatus.SENDING)
 # Messages only worth sending while their link is open and unfinished.
-WHILE_OPEN = (MessageKind.REMINDER, MessageKind.EXPIRY_WARNING)
+# Messages that only make sense while their link is open: a link or resend queued (or held
+# for a call) before the worker revoked the link, or before it expired, must not go out.
+WHILE_OPEN = (
+    MessageKind.LINK,
+    MessageKind.RESEND,
+    MessageKind.REMINDER,
+    MessageKind.EXPIRY_WARNING,
+)
 # Messages to staff, not the parent: a failure is told to whoever reads the case.
 STAFF_KINDS = (MessageKind.SAFETY_ALERT, MessageKind.SAFETY_ESCALATION)
 
@@ -61,8 +68,9 @@ def backoff(attempt: int) -> timedelta:
 
 
 def no_longer_wanted(message: Message, now: datetime) -> str | None:
-    """Why a reminder or expiry warning queued earlier must not go now: its link's state
-    (submitted, revoked or expired), or None when it is still open and unfinished."""
+    """Why a link, resend, reminder or expiry warning queued earlier must not go now: its
+    link's state (submitted, revoked or expired), or None when it is still open and
+    unfinished."""
     if message.kind not in WHILE_OPEN or message.invitation_id is None:
         return None
     invitation = db.session.get(Invitation, message.invitation_id)
@@ -71,7 +79,7 @@ def no_longer_wanted(message: Message, now: datetime) -> str | None:
 
 
 def claim_next(now: datetime | None = None) -> Claim | None:
-    """Claim the next due message (committed), or None when nothing is due. A reminder whose
+    """Claim the next due message (committed), or None when nothing is due. A message whose
     link has closed since it was queued is withdrawn here, at send time, and never sent."""
     now = now or utcnow()
     while True:

@@ -151,6 +151,8 @@ def test_a_reminder_queued_before_the_link_closed_is_not_sent(app, notify, invit
     whose link then closed, expired or had its answers sent, is withdrawn, never sent. With
     the link still open (None) the same reminder goes."""
     day3 = SENT + timedelta(days=3)
+    with app.app_context():
+        send_due(SENT + timedelta(minutes=1))  # the link itself, while it was open
     assert at(app, day3).reminders == 1
     if how:
         close_link(app, invitation_id, how, day3 + timedelta(minutes=1))
@@ -175,8 +177,27 @@ def test_a_reminder_queued_before_the_link_closed_is_not_sent(app, notify, invit
 
 def test_an_expiry_warning_queued_before_the_answers_came_is_not_sent(app, notify, invitation_id):
     day12 = SENT + timedelta(days=12)
+    with app.app_context():
+        send_due(SENT + timedelta(minutes=1))  # the link itself, while it was open
     assert at(app, day12).warnings == 1
     close_link(app, invitation_id, "submitted_at", day12 + timedelta(minutes=1))
     with app.app_context():
         send_due(day12 + timedelta(minutes=5))
     assert [n.type for n in notify.notifications] == ["sms"]  # the link only, no warning email
+
+
+@pytest.mark.parametrize("how", ["revoked_at", "expired", None])
+def test_a_link_queued_before_it_was_revoked_is_not_sent(app, notify, invitation_id, how):
+    """The worker revokes a link (or it expires) before the sender has sent it: the text with
+    the link is withdrawn, never sent. With the link still open (None) it goes."""
+    if how:
+        close_link(app, invitation_id, how, SENT + timedelta(minutes=1))
+    with app.app_context():
+        send_due(SENT + timedelta(minutes=5))
+        (link,) = db.session.scalars(select(Message).where(Message.kind == "link")).all()
+        status, reference = link.status, link.reference
+    sent = [n.reference for n in notify.notifications]
+    if how is None:
+        assert status == "sent" and sent == [reference]
+    else:
+        assert status == "withdrawn" and sent == []
