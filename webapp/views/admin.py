@@ -37,13 +37,13 @@ from webapp.forms.accounts import AccountForm, StaffInviteForm
 from webapp.forms.staff import ConfirmForm, choices
 from webapp.services.audit_trail import audit_events
 from webapp.services.cases import case_by_id, case_number
+from webapp.services.data_protection import erase_case, subject_record
 from webapp.services.staff_invitations import (
     SetUpLink,
     invite_staff,
     newest_invite_email,
     send_new_set_up_link,
 )
-from webapp.services.data_protection import erase_case, subject_record
 from webapp.storage.clock import utcnow
 from webapp.web.documents import render_pdf
 
