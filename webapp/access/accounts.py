@@ -131,24 +131,48 @@ def team_name(team_id: int | None) -> str:
     return team.name if team else "no team"
 
 
-def invite(name: str, email: str, role: str, team_id: int | None) -> tuple[User, str]:
+def invite(
+    name: str, email: str, role: str, team_id: int | None, *, commit: bool = True
+) -> tuple[User, str]:
     """A new account with a one-time set-up link (its token is returned once, kept as a hash).
-    The caller has checked that the email is free."""
-    token = secrets.token_urlsafe(32)
+    The caller has checked that the email is free. ``commit=False`` leaves the commit to a
+    caller that emails the link in the same transaction."""
     user = User(
         email=email,
         name=name,
         role=role,
         team_id=team_id,
         password_hash=NO_PASSWORD_YET,
-        set_up_token_hash=token_hash(token),
-        set_up_expires_at=utcnow() + timedelta(days=SET_UP_DAYS),
     )
+    token = _new_set_up_token(user)
     db.session.add(user)
     db.session.flush()
     record_event("user.invited", detail=f"user {user.id}: {role}, {team_name(team_id)}")
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user, token
+
+
+def _new_set_up_token(user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    user.set_up_token_hash = token_hash(token)
+    user.set_up_expires_at = utcnow() + timedelta(days=SET_UP_DAYS)
+    return token
+
+
+def waiting_for_set_up(user: User) -> bool:
+    """An invited account whose set-up link has not been used (it may have expired)."""
+    return user.password_hash == NO_PASSWORD_YET
+
+
+def renew_set_up_link(user: User) -> str:
+    """A new set-up link for an account not yet set up; the old link stops working (its hash
+    is replaced). Audited; the caller commits, with the email of the link if there is one."""
+    if not waiting_for_set_up(user):
+        raise ValueError("This account is already set up.")
+    token = _new_set_up_token(user)
+    record_event("user.set_up_link_renewed", detail=f"user {user.id}")
+    return token
 
 
 def user_by_set_up_token(token: str) -> User | None:

@@ -14,7 +14,15 @@ from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.services.safety import describe
-from webapp.storage.records import AuditEvent, Case, ContactLog, Invitation, Meeting, utcnow
+from webapp.storage.records import (
+    AuditEvent,
+    Case,
+    ContactLog,
+    Invitation,
+    Meeting,
+    Message,
+    utcnow,
+)
 
 
 def _when(value: datetime | None) -> str | None:
@@ -264,6 +272,23 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> list
                 "retention.link_deleted",
                 case_id=invitation.case_id,
                 detail=f"closed more than {days['invitation']} days ago",
+            )
+    # Messages about no case (staff set-up links) keep a link's retention, not a case's.
+    link_cutoff = now - timedelta(days=days["invitation"])
+    old_staff_messages = db.session.scalar(
+        select(db.func.count(Message.id)).where(
+            Message.case_id.is_(None), Message.created_at < link_cutoff
+        )
+    )
+    if old_staff_messages:
+        done.append(f"{old_staff_messages} staff messages")
+        if not dry_run:
+            db.session.execute(
+                delete(Message).where(Message.case_id.is_(None), Message.created_at < link_cutoff)
+            )
+            record_event(
+                "retention.staff_messages_deleted",
+                detail=f"{old_staff_messages} older than {days['invitation']} days",
             )
     cutoff = now - timedelta(days=days["audit_event"])
     old_events = db.session.scalar(

@@ -41,7 +41,7 @@ def record_receipt(payload: object) -> bool:
     message.delivery_status = status
     message.delivered_at = utcnow()
     record_event("message.delivery", case_id=message.case_id, detail=f"{message.kind}: {status}")
-    if first_failure and message.channel == Channel.SMS:
+    if first_failure and message.channel == Channel.SMS and message.case_id is not None:
         add_task(
             message.case_id,
             TaskKind.MESSAGE_FAILED,

@@ -20,6 +20,8 @@ FIELDS = frozenset(
         "plan_items",
         # A meeting's invitation and reminders only: when, and where or how.
         *("meeting_when", "meeting_place"),
+        # A staff account's invitation only: its set-up link, and who invited them.
+        *("set_up_link", "inviter_name"),
     }
 )
 

@@ -20,6 +20,7 @@ from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services import notify
 from webapp.services.notify import Outgoing, PermanentFailure, TemporaryFailure
+from webapp.services.staff_invitations import LINK_REMOVED
 from webapp.services.tasks import add_task
 from webapp.storage.clock import utcnow
 from webapp.storage.records import Invitation, Message
@@ -37,6 +38,8 @@ WHILE_OPEN = (
 )
 # Messages to staff, not the parent: a failure is told to whoever reads the case.
 STAFF_KINDS = (MessageKind.SAFETY_ALERT, MessageKind.SAFETY_ESCALATION)
+# Messages whose body opens an account: emptied once sent or given up, so no working link stays.
+HOLDS_A_LINK = (MessageKind.STAFF_INVITE,)
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ def deliver(claim: Claim, now: datetime | None = None) -> str:
     message.notify_id = notify_id
     message.sent_at = now
     message.last_error = None
+    _forget_link(message)
     record_event(
         "message.sent",
         case_id=message.case_id,
@@ -163,20 +167,28 @@ def _give_up(claim: Claim, error: str) -> str:
     message = db.session.get_one(Message, claim.message_id)
     message.status = MessageStatus.FAILED
     message.last_error = error
-    add_task(
-        message.case_id,
-        TaskKind.MESSAGE_FAILED,
-        f"The {message.kind} message by {message.channel} could not be sent: {error}. "
-        + (
-            f"Tell {message.recipient} another way."
-            if message.kind in STAFF_KINDS
-            else "Contact the parent another way."
-        ),
-        message,
-    )
+    _forget_link(message)
+    # A message about no case (a set-up link) has no worker to tell: its account page shows it.
+    if message.case_id is not None:
+        add_task(
+            message.case_id,
+            TaskKind.MESSAGE_FAILED,
+            f"The {message.kind} message by {message.channel} could not be sent: {error}. "
+            + (
+                f"Tell {message.recipient} another way."
+                if message.kind in STAFF_KINDS
+                else "Contact the parent another way."
+            ),
+            message,
+        )
     record_event("message.failed", case_id=message.case_id, outcome="failed", detail=error)
     db.session.commit()
     return "failed"
+
+
+def _forget_link(message: Message) -> None:
+    if message.kind in HOLDS_A_LINK:
+        message.body = LINK_REMOVED
 
 
 def send_due(now: datetime | None = None) -> SendReport:

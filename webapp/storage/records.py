@@ -526,7 +526,8 @@ class Message(db.Model):
 
     __tablename__ = "message"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(
+    # Null for a message to staff about no case (an account's set-up link).
+    case_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_record.id", ondelete="CASCADE"), index=True
     )
     # A link's messages hold the link: they are deleted with it under the retention rules.
@@ -553,7 +554,7 @@ class Message(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column()
 
-    case: Mapped[Case] = relationship()
+    case: Mapped[Case | None] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
     # The senders' query: what is due, in order.

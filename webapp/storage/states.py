@@ -106,6 +106,8 @@ class MessageKind(StrEnum):
     # A meeting's invitation and its reminders (the plan's adjustments name their times).
     MEETING_INVITATION = "meeting_invitation"
     MEETING_REMINDER = "meeting_reminder"
+    # To a new member of staff: their account's set-up link and who invited them (no case).
+    STAFF_INVITE = "staff_invite"
 
 
 class MessageStatus(StrEnum):

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -39,6 +38,12 @@ from webapp.forms.staff import ConfirmForm, choices
 from webapp.services.audit_trail import audit_events
 from webapp.services.cases import case_by_id, case_number
 from webapp.services.data_protection import erase_case, subject_record
+from webapp.services.staff_invitations import (
+    SetUpLink,
+    invite_staff,
+    newest_invite_email,
+    send_new_set_up_link,
+)
 from webapp.storage.clock import utcnow
 from webapp.web.documents import render_pdf
 
@@ -234,7 +239,8 @@ def audit_csv():
 @bp.route("/users/invite", methods=["GET", "POST"])
 @role_required("admin")
 def invite_user():
-    """A new staff account and its one-time set-up link, shown once on the next page."""
+    """A new staff account: its set-up link emailed to them, or (Notify not set up) shown once
+    on the next page."""
     form = StaffInviteForm()
     form.set_teams(accounts.all_teams())
     if form.validate_on_submit():
@@ -242,15 +248,35 @@ def invite_user():
         if accounts.user_by_email(email) is not None:
             form.email.errors = ["There is already an account with that email address"]
         else:
-            user, token = accounts.invite(
-                form.name.data.strip(), email, form.role.data, form.team_id()
+            invited = invite_staff(
+                form.name.data.strip(), email, form.role.data, form.team_id(), current_user
             )
-            base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-            link = base + url_for("auth.set_up_account", token=token)
-            response = Response(render_template("admin/invited.html", user=user, link=link))
-            response.headers["Cache-Control"] = "no-store"  # the link is shown this once
-            return response
+            return _set_up_link_page(invited)
     return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/users/<int:user_id>/set-up-link", methods=["POST"])
+@role_required("admin")
+def new_set_up_link(user_id: int):
+    """A new set-up link for an account not yet set up; the old link stops working."""
+    user = user_by_id(user_id)
+    if user is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("admin.account", user_id=user.id))
+    if not user.active or not accounts.waiting_for_set_up(user):
+        flash(f"{user.name}'s account needs no set-up link: it is set up or disabled.", "info")
+        return redirect(url_for("admin.account", user_id=user.id))
+    return _set_up_link_page(send_new_set_up_link(user, current_user))
+
+
+def _set_up_link_page(sent: SetUpLink):
+    if sent.emailed:
+        flash(f"We have emailed a set-up link to {sent.user.email}.", "success")
+        return redirect(url_for("admin.account", user_id=sent.user.id))
+    response = Response(render_template("admin/invited.html", user=sent.user, link=sent.link))
+    response.headers["Cache-Control"] = "no-store"  # the link is shown this once
+    return response
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -277,6 +303,8 @@ def account(user_id: int):
         form=form,
         user=user,
         locked=locked_anywhere(user),
+        waiting_for_set_up=accounts.waiting_for_set_up(user),
+        invite_email=newest_invite_email(user),
     )
 
 

@@ -27,6 +27,8 @@ SAMPLE = {
     "plan_items": "- We will talk slowly.\n- We will phone before we write.",
     "meeting_when": "Tuesday 15 December at 2pm",
     "meeting_place": "We will meet at the family centre.",
+    "set_up_link": "the set-up link",
+    "inviter_name": "Ada Admin",
 }
 CHANNELS = ("sms", "email", "letter")
 

@@ -115,6 +115,7 @@ EXPECTED = {
     "meetings.tasks": ({"intake"}, False),
     "meetings.close": ({"intake"}, True),
     "meetings.contacts": ({"intake"}, True),
+    "admin.new_set_up_link": ({"admin"}, False),
 }
 PERSONAS = (
     "anonymous",

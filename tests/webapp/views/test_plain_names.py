@@ -7,9 +7,12 @@ import re
 
 import pytest
 
-from tests.factories import create_team, create_user, sign_in_as
+from questionnaires import builtin_library
+from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page
 from tests.webapp.views.test_referral_flow import answer_all, open_case
+from webapp.services.questions import save_answer, start_response
+from webapp.services.scoring import submit_response
 
 # An id as the content files write it: a word-dash-word name, or a snake_case answer value.
 INTERNAL_ID = re.compile(r"\b[a-z]+(?:-[a-z]+)*-expert\b|\b[a-z]+_[a-z_]+\b|\d\.0\b(?!\.)")
@@ -57,3 +60,25 @@ def test_the_internal_id_check_catches_ids():
         "very_often",
         "1.0",
     ]
+
+
+def test_the_referral_summary_pdf_names_scorecards_and_questionnaires_plainly(app, client):
+    """The PDF a receiving service reads: plain names, and no id in its text (pypdf)."""
+    from tests.webapp.views.test_referral_details import summary_pdf
+
+    with app.app_context():
+        team = create_team(name="North")
+        worker = create_user(role="intake", team=team)
+        people = {"clinician": create_user(role="clinician", team=team).get_id()}
+        case = create_case(team=team)
+        people["case"] = case.id
+        questionnaire = builtin_library().get("reading-writing")
+        response = start_response(case, questionnaire, "with-worker", worker)
+        for item in questionnaire.items:
+            save_answer(response, item.id, item.option_values[-1])
+        submit_response(response, worker)
+    _reader, text = summary_pdf(app, client, people)
+    assert "Expert scorecard for reading and writing, version 2" in text
+    assert "Reading and writing questionnaire, version 1.1" in text
+    assert "reading-writing" not in text
+    assert not INTERNAL_ID.findall(text), INTERNAL_ID.findall(text)
