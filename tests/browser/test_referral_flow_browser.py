@@ -74,6 +74,7 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     check("choose a questionnaire")
     page.get_by_label("Reading and writing").check()
     page.get_by_label("With the parent now", exact=False).check()  # the parent is present
+    page.get_by_label("In person", exact=True).check()  # the parent agreed to it
     go(page, page.get_by_role("button", name="Start"))
     count = len(READING.items)
     for number, item in enumerate(READING.items, start=1):

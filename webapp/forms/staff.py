@@ -29,6 +29,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from webapp.forms.consent import method_field
 from webapp.forms.contact import ContactDetailsFields
 from webapp.storage.states import Decision, Finding, ResponseMode
 
@@ -107,6 +108,11 @@ class StartScreeningForm(FlaskForm):
         ),
         default=ResponseMode.WITH_WORKER,
         validators=[InputRequired("Select how you are recording the answers")],
+    )
+    # No screening starts without the parent's consent to it recorded.
+    consent = method_field(
+        "How did the parent agree to this screening?",
+        "Select how the parent agreed to this screening",
     )
     submit = SubmitField("Start", widget=GovSubmitInput())
 

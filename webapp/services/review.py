@@ -13,6 +13,7 @@ from screening import (
 )
 from webapp.access.audit import record_event
 from webapp.extensions import db
+from webapp.services.consent import require_referral_consent
 from webapp.services.errors import WorkflowError
 from webapp.storage.records import (
     Case,
@@ -98,6 +99,8 @@ def record_review(
 ) -> Review:
     if decision == Decision.REFER and pathway not in builtin_content().pathways:
         raise WorkflowError("Select the assessment pathway for the referral")
+    if decision == Decision.REFER:
+        require_referral_consent(case, pathway)
     now = utcnow()
     review = Review(
         case=case,

@@ -45,6 +45,7 @@ def answer_all(client, case_url: str, answer_for) -> str:
             "csrf_token": csrf_token(page),
             "questionnaire": "reading-writing",
             "mode": "with-worker",
+            "consent": "in_person",
         },
     )
     url = response.headers["Location"]
@@ -287,7 +288,12 @@ def test_paper_copies_are_recorded_as_paper(app, client, people):
     page = get_page(client, f"{case_url}/screenings/new")
     client.post(
         f"{case_url}/screenings/new",
-        data={"csrf_token": csrf_token(page), "questionnaire": "reading-writing", "mode": "paper"},
+        data={
+            "csrf_token": csrf_token(page),
+            "questionnaire": "reading-writing",
+            "mode": "paper",
+            "consent": "in_writing",
+        },
     )
     with app.app_context():
         from webapp.storage.records import Response
