@@ -64,6 +64,8 @@ EXPECTED = {
     "intake.transfer": ({"intake"}, True),
     "intake.close": ({"intake"}, True),
     "intake.reopen": ({"intake"}, True),
+    "intake.consent": ({"intake"}, True),
+    "intake.withdraw_consent_page": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
@@ -206,6 +208,9 @@ def world(app):
             status="to_copy",
         )
         db.session.add(letter)
+        from webapp.services.consent import record_consent
+
+        consent = record_consent(case, "sharing", "in_person", users["intake"])
         db.session.commit()
         args = {
             "case_id": case.id,
@@ -217,6 +222,7 @@ def world(app):
             "version_id": candidate.id,
             "alert_id": alert.id,
             "message_id": letter.id,
+            "consent_id": consent.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}

@@ -150,12 +150,26 @@ def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
         assert plan.status == "agreed" and plan.review_date is not None
 
 
+def consent_to_dyslexia_referral(client, case_url: str) -> None:
+    """The worker records the parent's consent to a referral to the dyslexia service."""
+    page = get_page(client, f"{case_url}/consent")
+    client.post(
+        f"{case_url}/consent",
+        data={
+            "csrf_token": csrf_token(page),
+            "what": "referral-dyslexia-assessment",
+            "method": "in_person",
+        },
+    )
+
+
 def test_clinician_reviews_a_likely_flag(app, client, people):
     sign_in_as(client, people["intake"])
     case_url = open_case(client)
     check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
     page = get_page(client, check_url)
     client.post(check_url, data={"csrf_token": csrf_token(page)})
+    consent_to_dyslexia_referral(client, case_url)
 
     sign_in_as(client, people["clinician"])
     page = get_page(client, "/review")
@@ -243,6 +257,7 @@ def test_clinician_records_outcomes_which_show_on_the_timeline(app, client, peop
     check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
     page = get_page(client, check_url)
     client.post(check_url, data={"csrf_token": csrf_token(page)})
+    consent_to_dyslexia_referral(client, case_url)
     sign_in_as(client, people["clinician"])
     review_url = get_page(client, "/review").select_one("table a")["href"]
     page = get_page(client, review_url)
