@@ -51,8 +51,8 @@ def current_consent(case: Case, kind: str, pathway: str | None = None) -> Consen
     )
 
 
-def _check_method(method: str | None, methods=WORKER_METHODS) -> str:
-    if method not in set(methods):
+def _check_method(method: str | None) -> str:
+    if method is None or method not in WORKER_METHODS:
         raise WorkflowError("Select how the parent gave consent")
     return method
 
@@ -149,11 +149,11 @@ def withdraw_consent(consent: Consent, method: str | None, by: User) -> None:
     db.session.commit()
 
 
-def require_referral_consent(case: Case, pathway: str) -> Consent:
+def require_referral_consent(case: Case, pathway: str | None) -> Consent:
     """A referral to an assessment service needs the parent's consent to that referral."""
-    consent = current_consent(case, ConsentKind.REFERRAL, pathway)
+    consent = current_consent(case, ConsentKind.REFERRAL, pathway) if pathway else None
     if consent is None:
-        content = builtin_content().pathways.get(pathway)
+        content = builtin_content().pathways.get(pathway or "")
         name = content.name if content else "this service"
         raise WorkflowError(
             f"The parent's consent to a referral to {name} is not recorded."

@@ -117,12 +117,12 @@ def lifecycle_timeline(case: Case) -> list[TimelineEntry]:
     return [TimelineEntry(e.at, "lifecycle", LIFECYCLE_WORDS[e.action]) for e in events]
 
 
-CONSENT_WORDS = {
+CONSENT_WORDS: dict[str, str] = {
     ConsentKind.SCREENING: "a screening with a worker",
     ConsentKind.SHARING: "sharing their answers with the clinicians' team",
     ConsentKind.REFERRAL: "a referral",
 }
-CONSENT_METHODS = {
+CONSENT_METHODS: dict[str, str] = {
     ConsentMethod.IN_PERSON: "in person",
     ConsentMethod.PHONE: "by phone",
     ConsentMethod.IN_WRITING: "in writing",
