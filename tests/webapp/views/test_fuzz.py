@@ -116,6 +116,9 @@ def world(app):
         invitation, _token = create_invitation(case, [reading], users["intake"])
         invitation.consent_at = utcnow()
         parent_session = session_key_for(invitation)
+        from webapp.services.consent import record_consent
+
+        consent = record_consent(case, "sharing", "in_person", users["intake"])
         db.session.commit()
         values = {
             "case_id": case.id,
@@ -133,6 +136,7 @@ def world(app):
             "user_id": 1,
             "alert_id": alert.id,
             "message_id": 1,  # the alert's first email: not a letter, so the letter is 404
+            "consent_id": consent.id,
         }
         with app.test_request_context():
             urls = {}
