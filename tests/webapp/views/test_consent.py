@@ -356,3 +356,13 @@ def test_a_closed_case_shows_consent_and_still_takes_a_withdrawal(app, people):
     page = post_page(worker, url, {"csrf_token": csrf_token(page), "method": "phone"})
     assert "Withdrawal of consent recorded." in page.get_text()
     check_page(worker.get(f"/cases/{people['case']}").get_data(as_text=True))
+
+
+def test_erasing_a_case_erases_its_consents(app, people):
+    from webapp.services.data_protection import erase_case
+
+    record(signed_in(app, people["worker"]), people["case"], "sharing")
+    assert len(consents(app)) == 1
+    with app.app_context():
+        erase_case(db.session.get(Case, people["case"]), "Opened by mistake")
+    assert consents(app) == []
