@@ -109,3 +109,10 @@ def screen_with_a_safety_answer(*, case: Case, worker: User, answer: str = "some
     submit_response(response, worker)
     (alert,) = [a for a in case.safety_alerts if a.response_id == response.id]
     return alert
+
+
+def consent_to_refer(*, case: Case, worker: User, pathway: str = "dyslexia-assessment"):
+    """The parent's consent to a referral to one pathway's service, recorded in person."""
+    from webapp.services.consent import record_consent
+
+    return record_consent(case, "referral", "in_person", worker, pathway=pathway)

@@ -142,3 +142,59 @@ def test_screening_history_in_the_browser(app, live_server, staff, page):
     assert "Earlier answers" in text_of(page)
     assert "Reading and writing (earlier)" in text_of(page)
     check_accessible(page, "clinician's review with earlier answers")
+
+
+def test_consent_in_the_browser(app, live_server, staff, page):
+    """Consent to a screening (it does not start without it), to sharing, and its withdrawal,
+    with each form's error state, checked by axe."""
+    sign_in(page, live_server.url, staff.intake)
+    go(page, page.get_by_role("button", name="Open a new referral"))
+    page.get_by_label("Parent's full name").fill("Robin Agrees")
+    page.get_by_label("Phone call").check()
+    page.get_by_label("Phone number").fill("020 7946 0000")
+    go(page, page.get_by_role("button", name="Open referral"))
+    case_url = page.url
+    summary = text_of(page, "[data-testid=consent-summary]")
+    assert "Consent to share with the clinicians' team is not recorded" in summary
+
+    go(page, page.get_by_role("button", name="Start a screening with the parent"))
+    page.get_by_label("Reading and writing").check()
+    go(page, page.get_by_role("button", name="Start"))
+    assert page.title().startswith("Error: ")
+    assert "Select how the parent agreed to this screening" in text_of(page, ".govuk-error-summary")
+    check_accessible(page, "start a screening without consent")
+    page.get_by_label("In person", exact=True).check()
+    go(page, page.get_by_role("button", name="Start"))
+    assert "question 1 of" in text_of(page)
+
+    page.goto(case_url)
+    go(page, page.get_by_role("link", name="Record or withdraw consent"))
+    assert "A screening with a worker: in person" in text_of(page, "[data-testid=consents]")
+    check_accessible(page, "consent")
+    go(page, page.get_by_role("button", name="Record consent"))
+    errors = text_of(page, ".govuk-error-summary")
+    assert "Select what the parent agreed to" in errors
+    assert "Select how the parent gave consent" in errors
+    check_accessible(page, "consent with errors")
+    page.get_by_label("Sharing their answers with the clinicians' team").check()
+    page.get_by_label("By phone").check()
+    go(page, page.get_by_role("button", name="Record consent"))
+    assert "Consent recorded." in text_of(page)
+    consents = text_of(page, "[data-testid=consents]")
+    assert "Sharing their answers with the clinicians' team: by phone" in consents
+
+    go(
+        page,
+        page.locator("[data-testid=consents] li", has_text="Sharing")
+        .get_by_role("link", name="Record that the parent withdrew this")
+        .first,
+    )
+    check_accessible(page, "withdraw consent")
+    go(page, page.get_by_role("button", name="Record withdrawal"))
+    assert "Select how the parent withdrew consent" in text_of(page, ".govuk-error-summary")
+    check_accessible(page, "withdraw consent with an error")
+    page.get_by_label("In person", exact=True).check()
+    go(page, page.get_by_role("button", name="Record withdrawal"))
+    assert "Withdrawal of consent recorded." in text_of(page)
+    assert "Withdrawn in person" in text_of(page, "[data-testid=consents]")
+    check_accessible(page, "consent after a withdrawal")

@@ -74,6 +74,7 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     check("choose a questionnaire")
     page.get_by_label("Reading and writing").check()
     page.get_by_label("With the parent now", exact=False).check()  # the parent is present
+    page.get_by_label("In person", exact=True).check()  # the parent agreed to it
     go(page, page.get_by_role("button", name="Start"))
     count = len(READING.items)
     for number, item in enumerate(READING.items, start=1):
@@ -144,6 +145,16 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
     assert "Large print documents" in banner
     assert "Offer an independent advocate" not in banner
     check("case page with the plan banner")
+
+    # The parent agrees to a referral to the dyslexia service: the worker records it.
+    go(page, page.get_by_role("link", name="Record or withdraw consent"))
+    check("consent")
+    page.get_by_label("A referral to Dyslexia assessment").check()
+    page.get_by_label("In person", exact=True).check()
+    go(page, page.get_by_role("button", name="Record consent"))
+    assert "A referral to Dyslexia assessment: in person" in text_of(page, "[data-testid=consents]")
+    check("consent recorded")
+    go(page, page.get_by_role("link", name="Back to the referral"))
     go(page, page.get_by_role("button", name="Sign out"))
     assert page.url.endswith("/sign-in")
 
@@ -191,5 +202,5 @@ def test_a_referral_from_intake_to_a_clinicians_decision(app, live_server, staff
         plan = db.session.scalars(select(Plan)).one()
         assert plan.status == "agreed"
     # Every page the browser landed on was checked: the 2 sign-in pages twice, 7 intake pages
-    # and each question, 8 plan and case pages, 5 clinician pages.
-    assert len(checked) == 4 + 7 + count + 8 + 5, checked
+    # and each question, 8 plan and case pages, 2 consent pages, 5 clinician pages.
+    assert len(checked) == 4 + 7 + count + 8 + 2 + 5, checked

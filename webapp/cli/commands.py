@@ -19,7 +19,7 @@ from webapp.extensions import db
 from webapp.services.content_library import questionnaire_library
 from webapp.storage.database import init_database
 from webapp.storage.records import Case, Team, User
-from webapp.storage.states import ResponseMode, Role
+from webapp.storage.states import ConsentMethod, ResponseMode, Role
 
 DEMO_USERS = (
     ("intake@demo.test", "Isla Intake", "intake"),
@@ -58,7 +58,8 @@ def upsert_user(email: str, name: str, role: str, password: str, team: Team | No
 
 def load_demo_data(password: str) -> None:
     """Demo users and a few demo referrals. Refused unless the app is in demo mode."""
-    from webapp.services.questions import save_answer, start_response
+    from webapp.services.consent import start_screening_with_consent
+    from webapp.services.questions import save_answer
     from webapp.services.scoring import submit_response
 
     if not current_app.config["DEMO_MODE"]:
@@ -91,7 +92,10 @@ def load_demo_data(password: str) -> None:
         )
         db.session.add(case)
         db.session.flush()
-        response = start_response(case, questionnaire, ResponseMode.WITH_WORKER, users["intake"])
+        # Done with the parent in person, who agreed to it there.
+        response = start_screening_with_consent(
+            case, questionnaire, ResponseMode.WITH_WORKER, users["intake"], ConsentMethod.IN_PERSON
+        )
         for item in questionnaire.items:
             save_answer(
                 response,

@@ -31,6 +31,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from webapp.forms.consent import method_field
 from webapp.forms.contact import ContactDetailsFields
 from webapp.forms.personal_details import PersonalDetailsFields
 from webapp.storage.states import Decision, Finding, PathwayStatus, ResponseMode
@@ -118,6 +119,11 @@ class StartScreeningForm(FlaskForm):
         ),
         default=ResponseMode.WITH_WORKER,
         validators=[InputRequired("Select how you are recording the answers")],
+    )
+    # No screening starts without the parent's consent to it recorded.
+    consent = method_field(
+        "How did the parent agree to this screening?",
+        "Select how the parent agreed to this screening",
     )
     submit = SubmitField("Start", widget=GovSubmitInput())
 

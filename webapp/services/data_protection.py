@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 
 from webapp.access.audit import record_event
 from webapp.extensions import db
+from webapp.services.consent import consents_of
 from webapp.services.content_library import questionnaire_library
 from webapp.services.safety import describe
 from webapp.storage.records import (
@@ -43,6 +44,7 @@ def subject_record(case: Case) -> dict[str, Any]:
         "access_log": _access_log(case),
         "meetings": _meetings(case),
         "contact_log": _contact_log(case),
+        "consents": _consents(case),
     }
 
 
@@ -174,6 +176,22 @@ def _safety_alerts(case: Case) -> Any:
         }
         for a in case.safety_alerts
         for shown in [describe(a, utcnow())]
+    ]
+
+
+def _consents(case: Case) -> Any:
+    return [
+        {
+            "to": c.kind,
+            "pathway": c.pathway,
+            "how": c.method,
+            "recorded": _when(c.recorded_at),
+            "recorded_by": c.recorded_by.name if c.recorded_by else None,
+            "withdrawn": _when(c.withdrawn_at),
+            "withdrawn_how": c.withdrawn_method,
+            "withdrawn_recorded_by": c.withdrawn_by.name if c.withdrawn_by else None,
+        }
+        for c in consents_of(case)
     ]
 
 

@@ -13,6 +13,7 @@ from questionnaires import Questionnaire
 from webapp.access.audit import record_event
 from webapp.access.tokens import token_hash
 from webapp.extensions import db
+from webapp.services.consent import record_sharing_through_link
 from webapp.services.content_library import questionnaire_library
 from webapp.services.errors import WorkflowError
 from webapp.services.messages import queue_link
@@ -166,6 +167,7 @@ def record_consent(invitation: Invitation) -> None:
     invitation.consent_at = utcnow()
     responses_of(invitation)
     record_event("parent.consented", case_id=invitation.case_id)
+    record_sharing_through_link(invitation.case)
     db.session.commit()
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from screening import builtin_content
+from webapp.services.consent import CONSENT_METHODS, consent_summary
 from webapp.services.results import latest_results
 from webapp.storage.records import Case, Plan, Result, Review
 
@@ -14,10 +16,18 @@ NOT_RECORDED = "Not recorded"
 
 
 def consent_to_refer(case: Case) -> str | None:
-    """Who recorded the parent's consent to this referral, when and how, in words; None
-    while it is not recorded. The one place the summary reads consent from: when consent
-    records exist, read the newest consent to referral here."""
-    return None
+    """The parent's consent to each referral not withdrawn: to which service, how, when and
+    who recorded it, in words; None while none is recorded."""
+    pathways = builtin_content().pathways
+    parts = []
+    for pathway_id, consent in consent_summary(case).referrals.items():
+        pathway = pathways.get(pathway_id)
+        by = f", recorded by {consent.recorded_by.name}" if consent.recorded_by else ""
+        parts.append(
+            f"{pathway.name if pathway else 'Another service'}: given "
+            f"{CONSENT_METHODS[consent.method]} on {consent.recorded_at:%-d %B %Y}{by}"
+        )
+    return "; ".join(parts) or None
 
 
 def nhs_number_shown(digits: str | None) -> str | None:

@@ -13,6 +13,7 @@ from screening import (
 )
 from webapp.access.audit import record_event
 from webapp.extensions import db
+from webapp.services.consent import require_referral_consent
 from webapp.services.errors import WorkflowError
 from webapp.storage.records import (
     Case,
@@ -113,6 +114,9 @@ def record_review(
         raise WorkflowError("Select an assessment pathway for at least one area")
     if any(d not in content.domains or p not in content.pathways for d, p in chosen.items()):
         raise WorkflowError("Select an assessment pathway from the list")
+    if decision == Decision.REFER:
+        for pathway in chosen.values():
+            require_referral_consent(case, pathway)
     now = utcnow()
     review = Review(
         case=case,

@@ -11,6 +11,7 @@ from screening import (
     builtin_content,
 )
 from webapp.extensions import db
+from webapp.services.consent import CONSENT_METHODS, CONSENT_WORDS, consents_of
 from webapp.services.delivery import DELIVERED
 from webapp.services.messages import case_messages
 from webapp.services.questions import questionnaire_for
@@ -96,6 +97,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
         entries.extend(message_timeline(message))
     entries.extend(contact_changes(case))
     entries.extend(lifecycle_timeline(case))
+    entries.extend(consent_timeline(case))
     return sorted(entries, key=lambda e: e.at, reverse=True)
 
 
@@ -114,6 +116,35 @@ def lifecycle_timeline(case: Case) -> list[TimelineEntry]:
         .order_by(AuditEvent.at, AuditEvent.id)
     )
     return [TimelineEntry(e.at, "lifecycle", LIFECYCLE_WORDS[e.action]) for e in events]
+
+
+def consent_timeline(case: Case) -> list[TimelineEntry]:
+    """Each consent given and withdrawn: to what, how, and who recorded it."""
+    pathways = builtin_content().pathways
+    entries = []
+    for consent in consents_of(case):
+        what = CONSENT_WORDS[consent.kind]
+        if consent.pathway:
+            pathway = pathways.get(consent.pathway)
+            what += f" to {pathway.name if pathway else consent.pathway}"
+        by = f", recorded by {consent.recorded_by.name}" if consent.recorded_by else ""
+        entries.append(
+            TimelineEntry(
+                consent.recorded_at,
+                "consent",
+                f"Consent given: {what}, {CONSENT_METHODS[consent.method]}{by}",
+            )
+        )
+        if consent.withdrawn_at and consent.withdrawn_method:
+            by = f", recorded by {consent.withdrawn_by.name}" if consent.withdrawn_by else ""
+            entries.append(
+                TimelineEntry(
+                    consent.withdrawn_at,
+                    "consent",
+                    f"Consent withdrawn: {what}, {CONSENT_METHODS[consent.withdrawn_method]}{by}",
+                )
+            )
+    return entries
 
 
 CHANNEL_NAMES = {"sms": "Text message", "email": "Email", "letter": "Letter"}

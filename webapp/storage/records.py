@@ -663,3 +663,34 @@ class ReviewPathway(db.Model):
 
     review: Mapped[Review] = relationship(back_populates="pathways")
     outcome: Mapped[Outcome | None] = relationship()
+
+
+class Consent(db.Model):
+    """A parent's consent to one thing (a screening, sharing, a referral): who recorded it,
+    when and how; and, once withdrawn, who recorded that, when and how. Never deleted by a
+    withdrawal: the record of what was agreed stays."""
+
+    __tablename__ = "consent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    # A referral's consent names its pathway; the others name none.
+    pathway: Mapped[str | None] = mapped_column(String(64))
+    # A screening's consent names the answer set it was given for.
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("response.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(20))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
+    withdrawn_method: Mapped[str | None] = mapped_column(String(20))
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    case: Mapped[Case] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None

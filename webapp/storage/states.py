@@ -178,3 +178,23 @@ class PathwayStatus(StrEnum):
 # an address or a search cannot name a record, so it is answered as not found, never sent to
 # the database (which would fail).
 MAX_ID = 2**31 - 1
+
+
+class ConsentKind(StrEnum):
+    """What a parent agreed to (the words are in forms/consent.py)."""
+
+    # To a screening done with a worker (with the parent there, or from a paper copy).
+    SCREENING = "screening"
+    # To their answers being shared with the clinicians' team.
+    SHARING = "sharing"
+    # To a referral to one assessment pathway's service.
+    REFERRAL = "referral"
+
+
+class ConsentMethod(StrEnum):
+    """How a parent gave or withdrew consent."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    IN_WRITING = "in_writing"
+    PARENT_LINK = "parent_link"

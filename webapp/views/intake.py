@@ -23,6 +23,13 @@ from screening import AIS_CATEGORY_NAMES, builtin_content
 from webapp.access.audit import record_event
 from webapp.access.security import case_for_team, closed_case_guard, role_required
 from webapp.forms.answer import answer_form
+from webapp.forms.consent import (
+    KIND_LABELS,
+    METHOD_LABELS,
+    SHARING_CHOICE,
+    RecordConsentForm,
+    WithdrawConsentForm,
+)
 from webapp.forms.contact import CONTACT_LABELS
 from webapp.forms.lifecycle import CLOSE_REASONS, CloseCaseForm, TransferForm
 from webapp.forms.numbers import page_number
@@ -46,6 +53,14 @@ from webapp.services.cases import (
     open_case,
     response_of_case,
     team_cases,
+)
+from webapp.services.consent import (
+    consent_of_case,
+    consent_summary,
+    consents_of,
+    record_consent,
+    start_screening_with_consent,
+    withdraw_consent,
 )
 from webapp.services.errors import WorkflowError
 from webapp.services.history import answer_sets, recently_answered
@@ -92,7 +107,6 @@ from webapp.services.questions import (
     questionnaire_for,
     save_answer,
     screening_questionnaires,
-    start_response,
 )
 from webapp.services.results import explanations, latest_results
 from webapp.services.scoring import submit_response
@@ -230,6 +244,7 @@ def case(case_id: int):
         close_reasons=CLOSE_REASONS,
         history=answer_sets(case),
         meetings=case_meetings(case),
+        consent=consent_summary(case),
     )
 
 
@@ -257,8 +272,12 @@ def start_screening(case_id: int):
     form = StartScreeningForm()
     form.questionnaire.choices = questionnaire_choices(available)
     if form.validate_on_submit():
-        response = start_response(
-            case, available[form.questionnaire.data], form.mode.data, current_user
+        response = start_screening_with_consent(
+            case,
+            available[form.questionnaire.data],
+            form.mode.data,
+            current_user,
+            form.consent.data,
         )
         first = pages(questionnaire_for(response), {})[0]
         return redirect(
@@ -612,8 +631,15 @@ def plan_pdf(case_id: int, version: str):
 # A closed case can be read, printed and reopened; every other page of it says it is closed.
 bp.before_request(
     closed_case_guard(
-        read_only={"intake.case", "intake.result", "intake.plan", "intake.plan_pdf"},
-        always=frozenset({"intake.reopen"}),
+        read_only={
+            "intake.case",
+            "intake.result",
+            "intake.plan",
+            "intake.plan_pdf",
+            "intake.consent",
+        },
+        # A parent can take their consent back whether or not the case is open.
+        always=frozenset({"intake.reopen", "intake.withdraw_consent_page"}),
         back="intake.case",
     )
 )
@@ -677,3 +703,68 @@ def reopen(case_id: int):
         else:
             flash(f"Referral {case.reference} reopened.", "success")
     return redirect(url_for("intake.case", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/consent", methods=["GET", "POST"])
+@intake_only
+def consent(case_id: int):
+    """The parent's consents (to screenings, to sharing, to each referral): record one, or
+    go on to record that the parent withdrew one."""
+    case = case_for_team(case_id)
+    pathways = builtin_content().pathways
+    summary = consent_summary(case)
+    form = RecordConsentForm()
+    form.what.choices = choices(
+        ([] if summary.sharing else [(SHARING_CHOICE, KIND_LABELS["sharing"])])
+        + [
+            (f"referral-{p.id}", f"A referral to {p.name}")
+            for p in pathways.values()
+            if p.id not in summary.referrals
+        ]
+    )
+    if form.validate_on_submit():
+        kind, pathway = form.choice()
+        try:
+            record_consent(case, kind, form.method.data, current_user, pathway=pathway)
+        except WorkflowError as exc:
+            form.what.errors = [str(exc)]
+        else:
+            flash("Consent recorded.", "success")
+            return redirect(url_for("intake.consent", case_id=case.id))
+    return render_template(
+        "intake/consent.html",
+        case=case,
+        form=form,
+        consents=consents_of(case),
+        summary=summary,
+        pathways=pathways,
+        kinds=KIND_LABELS,
+        methods=METHOD_LABELS,
+    )
+
+
+@bp.route("/<int:case_id>/consent/<int:consent_id>/withdraw", methods=["GET", "POST"])
+@intake_only
+def withdraw_consent_page(case_id: int, consent_id: int):
+    case = case_for_team(case_id)
+    given = consent_of_case(case, consent_id)
+    if given is None:
+        abort(404)
+    form = WithdrawConsentForm()
+    if form.validate_on_submit():
+        try:
+            withdraw_consent(given, form.method.data, current_user)
+        except WorkflowError as exc:
+            form.method.errors = [str(exc)]
+        else:
+            flash("Withdrawal of consent recorded.", "success")
+            return redirect(url_for("intake.consent", case_id=case.id))
+    return render_template(
+        "intake/withdraw_consent.html",
+        case=case,
+        form=form,
+        given=given,
+        pathways=builtin_content().pathways,
+        kinds=KIND_LABELS,
+        methods=METHOD_LABELS,
+    )

@@ -7,6 +7,7 @@ from flask_babel import gettext
 
 from questionnaires import SKIP, Item
 from screening import builtin_content
+from webapp.services.consent import consent_summary
 from webapp.services.plain_names import (
     points_per_answer,
     questionnaire_name,
@@ -52,3 +53,6 @@ def register_template_helpers(app) -> None:
         questionnaire_name=questionnaire_name,
         points_per_answer=points_per_answer,
     )
+    # The clinician's review page says whether the parent agreed to sharing and to referrals.
+    app.jinja_env.globals["consent_summary"] = consent_summary
+    app.jinja_env.globals["catalogue_pathways"] = builtin_content().pathways

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from questionnaires import builtin_library
 from questionnaires.readability import check_texts
 from tests.factories import (
+    consent_to_refer,
     create_case,
     create_team,
     create_user,
@@ -351,6 +352,7 @@ def test_a_clinicians_decision_does_not_clear_the_alert(app, team):
         case = db.session.get(Case, case_id)
         assert case.review_state == "reviewed"
         assert case.critical_alert and case.open_safety_alerts
+        consent_to_refer(case=case, worker=db.session.get(User, team["clinician_id"]))
         record_review(
             case,
             db.session.get(User, team["clinician_id"]),

@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import MetaData, select, text
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user
+from tests.factories import consent_to_refer, create_case, create_team, create_user
 from webapp.extensions import db
 from webapp.services.plans import agree_plan
 from webapp.services.questions import save_answer, start_response
@@ -52,7 +52,12 @@ def test_down_and_up_again_keeps_every_row(app):
             save_answer(response, item.id, item.option_values[-1], seq=1_700_000_000_000)
         submit_response(response, worker)
         agree_plan(case.draft_plan, worker)
+        consent = consent_to_refer(case=case, worker=worker)
         record_review(case, clinician, "refer", {"literacy": "dyslexia-assessment"}, "Refer")
+        # The consent table is newer than the revision gone back to: it goes with the
+        # downgrade, so its row is not one of those this test keeps.
+        db.session.delete(consent)
+        db.session.commit()
         before = fingerprint()
         assert len(before["answer"]) == 10 and before["plan_item"]
         db.session.remove()

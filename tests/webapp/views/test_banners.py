@@ -37,7 +37,12 @@ def test_a_refused_step_is_a_problem_and_a_done_step_a_success(app, client):
     page = get_page(client, f"{case_url}/screenings/new")
     response = client.post(
         f"{case_url}/screenings/new",
-        data={"csrf_token": csrf_token(page), "questionnaire": "reading-writing", "mode": "paper"},
+        data={
+            "csrf_token": csrf_token(page),
+            "questionnaire": "reading-writing",
+            "mode": "paper",
+            "consent": "in_writing",
+        },
     )
     check_url = response.headers["Location"].rsplit("/questions/", 1)[0] + "/check"
     page = get_page(client, check_url)

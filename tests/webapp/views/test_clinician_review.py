@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
 from tests.pages import csrf_token, get_page, post_page
 from webapp.extensions import db
 from webapp.services.learning import training_data
@@ -39,6 +39,8 @@ def flagged(app):
         screen(case, worker, "reading-writing")
         screen(case, worker, "attention-organisation")
         agree_plan(case.draft_plan, worker)
+        for pathway in ("dyslexia-assessment", "adult-adhd"):
+            consent_to_refer(case=case, worker=worker, pathway=pathway)
         db.session.commit()
         return {"case": case.id, "clinician": clinician.get_id()}
 

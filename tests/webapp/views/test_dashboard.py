@@ -8,7 +8,7 @@ import io
 from sqlalchemy import select
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
 from tests.pages import get_page
 from webapp.extensions import db
 from webapp.services.questions import save_answer, start_response
@@ -41,6 +41,7 @@ def build(app) -> dict:
         screen(create_case(team=north), worker, 0)
         create_case(team=north)
         screen(create_case(team=south), other, -1)
+        consent_to_refer(case=flagged, worker=worker)
         record_review(
             db.session.get(Case, flagged.id),
             db.session.get(User, clinician.id),

@@ -119,6 +119,9 @@ def world(app):
         invitation, _token = create_invitation(case, [reading], users["intake"])
         invitation.consent_at = utcnow()
         parent_session = session_key_for(invitation)
+        from webapp.services.consent import record_consent
+
+        consent = record_consent(case, "sharing", "in_person", users["intake"])
         db.session.commit()
         day = (utcnow() + timedelta(days=10)).date()
         meeting = book_meeting(
@@ -145,6 +148,7 @@ def world(app):
             "message_id": 1,  # the alert's first email: not a letter, so the letter is 404
             "meeting_id": meeting.id,
             "task_id": meeting_tasks(meeting)[0].id,
+            "consent_id": consent.id,
         }
         with app.test_request_context():
             urls = {}

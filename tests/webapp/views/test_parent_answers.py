@@ -243,7 +243,12 @@ def test_a_sections_introduction_comes_before_its_first_question(app, client, wo
     page = post_page(
         staff,
         f"/cases/{worker['case']}/screenings/new",
-        {"csrf_token": csrf_token(page), "questionnaire": "mood-worry", "mode": "with-worker"},
+        {
+            "csrf_token": csrf_token(page),
+            "questionnaire": "mood-worry",
+            "mode": "with-worker",
+            "consent": "in_person",
+        },
     )
     said = text_of(page, "[data-testid=section-intro]")
     assert said == f"Read this out first: {mood.sections[0].intro}"

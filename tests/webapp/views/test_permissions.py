@@ -70,6 +70,8 @@ EXPECTED = {
     "intake.reopen": ({"intake"}, True),
     "intake.keep_plan_item": ({"intake"}, True),
     "intake.paper_pdf": ({"intake"}, True),
+    "intake.consent": ({"intake"}, True),
+    "intake.withdraw_consent_page": ({"intake"}, True),
     "safety.check": ({"intake"}, True),
     "parent.start": ({"parent"}, False),
     "parent.question": ({"parent"}, False),
@@ -223,6 +225,9 @@ def world(app):
             status="to_copy",
         )
         db.session.add(letter)
+        from webapp.services.consent import record_consent
+
+        consent = record_consent(case, "sharing", "in_person", users["intake"])
         db.session.commit()
         meeting = book_meeting(
             case,
@@ -244,6 +249,7 @@ def world(app):
             "message_id": letter.id,
             "meeting_id": meeting.id,
             "task_id": meeting_tasks(meeting)[0].id,
+            "consent_id": consent.id,
         }
         plan_item = plan.items[0].id
         sessions = {name: user.get_id() for name, user in users.items()}

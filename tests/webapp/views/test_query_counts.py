@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
 from webapp.extensions import db
 from webapp.services.plans import agree_plan
 from webapp.services.questions import save_answer, start_response
@@ -52,6 +52,7 @@ def add_cases(app, team_id: int, user_ids: dict, how_many: int) -> int:
             submit_response(response, worker)
             agree_plan(case.draft_plan, worker)
             if n % 2:
+                consent_to_refer(case=case, worker=worker)
                 record_review(
                     db.session.get(Case, case.id),
                     clinician,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
 from tests.pages import check_page, csrf_token, get_page, post_page
 from webapp.extensions import db
 from webapp.forms.personal_details import nhs_number_digits
@@ -20,6 +20,7 @@ from webapp.services.plans import agree_plan
 from webapp.services.questions import save_answer, start_response
 from webapp.services.review import record_review
 from webapp.services.scoring import submit_response
+from webapp.storage.clock import utcnow
 from webapp.storage.records import AuditEvent, Case, User
 
 GOOD_NHS = "943 476 5919"  # NHS England's example number: its check digit is right
@@ -219,14 +220,18 @@ def test_the_referral_summary_has_what_a_receiving_service_asks_for(app, client,
             submit_response(response, worker)
         agree_plan(case.draft_plan, worker)
         pathways = {"literacy": "dyslexia-assessment", "attention": "adult-adhd"}
+        for pathway in pathways.values():
+            consent_to_refer(case=case, worker=worker, pathway=pathway)
         record_review(case, clinician, "refer", pathways, "Refer both.")
+        today = f"{utcnow():%-d %B %Y}"
     reader, text = summary_pdf(app, client, people)
     for field in (
         "Date of birth 7 March 1990",
         "Address 1 High Street, Leeds LS1 1AA",
         "GP practice Park Surgery, Leeds",
         "NHS number 943 476 5919",
-        "Consent to refer Not recorded",
+        f"Consent to refer Dyslexia assessment: given in person on {today}, recorded by",
+        f"Adult ADHD service: given in person on {today}",
         "First language Polish",
         "Prefers contact by Phone call",
     ):

@@ -45,6 +45,7 @@ def answer_all(client, case_url: str, answer_for) -> str:
             "csrf_token": csrf_token(page),
             "questionnaire": "reading-writing",
             "mode": "with-worker",
+            "consent": "in_person",
         },
     )
     url = response.headers["Location"]
@@ -149,12 +150,26 @@ def test_intake_worker_screens_a_parent_and_agrees_a_plan(app, client, people):
         assert plan.status == "agreed" and plan.review_date is not None
 
 
+def consent_to_dyslexia_referral(client, case_url: str) -> None:
+    """The worker records the parent's consent to a referral to the dyslexia service."""
+    page = get_page(client, f"{case_url}/consent")
+    client.post(
+        f"{case_url}/consent",
+        data={
+            "csrf_token": csrf_token(page),
+            "what": "referral-dyslexia-assessment",
+            "method": "in_person",
+        },
+    )
+
+
 def test_clinician_reviews_a_likely_flag(app, client, people):
     sign_in_as(client, people["intake"])
     case_url = open_case(client)
     check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
     page = get_page(client, check_url)
     client.post(check_url, data={"csrf_token": csrf_token(page)})
+    consent_to_dyslexia_referral(client, case_url)
 
     sign_in_as(client, people["clinician"])
     page = get_page(client, "/review")
@@ -247,6 +262,7 @@ def test_clinician_records_outcomes_which_show_on_the_timeline(app, client, peop
     check_url = answer_all(client, case_url, lambda item: item.option_values[-1])
     page = get_page(client, check_url)
     client.post(check_url, data={"csrf_token": csrf_token(page)})
+    consent_to_dyslexia_referral(client, case_url)
     sign_in_as(client, people["clinician"])
     review_url = get_page(client, "/review").select_one("table a")["href"] + "/decision"
     page = get_page(client, review_url)
@@ -292,7 +308,12 @@ def test_paper_copies_are_recorded_as_paper(app, client, people):
     page = get_page(client, f"{case_url}/screenings/new")
     client.post(
         f"{case_url}/screenings/new",
-        data={"csrf_token": csrf_token(page), "questionnaire": "reading-writing", "mode": "paper"},
+        data={
+            "csrf_token": csrf_token(page),
+            "questionnaire": "reading-writing",
+            "mode": "paper",
+            "consent": "in_writing",
+        },
     )
     with app.app_context():
         from webapp.storage.records import Response

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from questionnaires import builtin_library
-from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
 from webapp.extensions import db
 from webapp.services.plans import agree_plan
 from webapp.services.questions import save_answer, start_response
@@ -31,6 +31,7 @@ def screened(app):
             save_answer(response, item.id, item.option_values[-1])
         submit_response(response, intake)
         agree_plan(case.draft_plan, intake)
+        consent_to_refer(case=case, worker=intake)
         record_review(
             db.session.get(Case, case.id),
             db.session.get(User, clinician.id),

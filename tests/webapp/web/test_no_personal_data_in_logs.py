@@ -41,6 +41,7 @@ def test_canary_values_never_reach_a_log(app, client, caplog):
             "csrf_token": csrf_token(page),
             "questionnaire": "communication-preferences",
             "mode": "with-worker",
+            "consent": "in_person",
         },
     )
     url = response.headers["Location"]
