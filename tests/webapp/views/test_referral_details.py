@@ -14,6 +14,7 @@ from sqlalchemy import select
 from questionnaires import builtin_library
 from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
 from tests.pages import check_page, csrf_token, get_page, post_page
+from tests.pdfs import structure_tags
 from webapp.extensions import db
 from webapp.forms.personal_details import nhs_number_digits
 from webapp.services.plans import agree_plan
@@ -171,27 +172,6 @@ def test_the_team_changes_the_details_audited_by_name_only(app, client, people):
         ).one()
         assert event.detail == "date of birth, GP practice, NHS number"
         assert "9434765919" not in event.detail
-
-
-def structure_tags(reader: PdfReader) -> list[str]:
-    """The PDF's structure tags (H1, Table, TH, ...) in reading order."""
-    tags: list[str] = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-            return
-        if not hasattr(node, "get"):
-            return
-        if "/S" in node:
-            tags.append(str(node["/S"]).lstrip("/"))
-        if "/K" in node:
-            walk(node["/K"])
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return tags
 
 
 def summary_pdf(app, client, people) -> tuple[PdfReader, str]:

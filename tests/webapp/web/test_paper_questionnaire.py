@@ -11,25 +11,8 @@ from pypdf import PdfReader
 
 from tests.factories import create_case, create_team, create_user, sign_in_as
 from tests.pages import get_page
+from tests.pdfs import structure_tags
 from webapp.services.questions import screening_questionnaires
-
-
-def structure_tags(reader: PdfReader) -> list[str]:
-    tags: list[str] = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, list):
-            for child in node:
-                walk(child)
-        elif hasattr(node, "get"):
-            if "/S" in node:
-                tags.append(str(node["/S"]).lstrip("/"))
-            if "/K" in node:
-                walk(node["/K"])
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return tags
 
 
 @pytest.fixture
