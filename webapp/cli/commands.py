@@ -194,7 +194,14 @@ def demo_data_command(print_logins: bool, cases: int, outcomes: bool):
     is_flag=True,
     help="Also send it to the parent (their preferred way) through the outbox.",
 )
-def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...], send: bool):
+@click.option(
+    "--reason",
+    default=None,
+    help="Why send it though it departs from the plan (kept on the contact log).",
+)
+def invite_link_command(
+    case_id: int, questionnaire_ids: tuple[str, ...], send: bool, reason: str | None
+):
     """Print a fresh private link for a parent (for workers without email, and tests)."""
     from webapp.services.errors import WorkflowError
     from webapp.services.invitations import create_invitation, invitation_link, send_link
@@ -210,7 +217,7 @@ def invite_link_command(case_id: int, questionnaire_ids: tuple[str, ...], send: 
     with current_app.test_request_context():
         try:
             if send:
-                _invitation, token, message = send_link(case, chosen, None)
+                _invitation, token, message = send_link(case, chosen, None, reason)
             else:
                 _invitation, token = create_invitation(case, chosen, None)
         except WorkflowError as error:

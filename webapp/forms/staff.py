@@ -168,6 +168,14 @@ class InviteForm(FlaskForm):
     submit = SubmitField("Make the private link", widget=GovSubmitInput())
     # The same link, put in the outbox for the parent (by Notify, or to copy when it is off).
     send = SubmitField("Send it to the parent", widget=GovSubmitInput())
+    # Asked only when the message would depart from the plan: why send it anyway.
+    reason = TextAreaField(
+        "Why go ahead without following the plan?",
+        widget=GovTextArea(),
+        description="Or record the contact the plan asks for first, then send the link.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    )
 
 
 class ConfirmForm(FlaskForm):
@@ -302,3 +310,17 @@ class SafetyCheckForm(FlaskForm):
         ],
     )
     submit = SubmitField("Record the safety check", widget=GovSubmitInput())
+
+
+class ResendForm(FlaskForm):
+    """Send the link again; the reason is asked only when the message would depart from the
+    plan."""
+
+    reason = TextAreaField(
+        "Why go ahead without following the plan?",
+        widget=GovTextArea(),
+        description="Or record the contact the plan asks for first, then send the link again.",
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    )
+    submit = SubmitField("Send the link again", widget=GovSubmitInput())

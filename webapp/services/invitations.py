@@ -16,7 +16,7 @@ from webapp.extensions import db
 from webapp.services.consent import record_sharing_through_link
 from webapp.services.content_library import questionnaire_library
 from webapp.services.errors import WorkflowError
-from webapp.services.messages import queue_link
+from webapp.services.messages import check_link_message, queue_link
 from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing
 from webapp.storage.locking import locked
@@ -35,32 +35,41 @@ def create_invitation(
 
 
 def send_link(
-    case: Case, questionnaires: list[Questionnaire], user: User | None
+    case: Case, questionnaires: list[Questionnaire], user: User | None, reason: str | None = None
 ) -> tuple[Invitation, str, Message]:
     """Make a private link and put it in the outbox for the parent, in one transaction: the
-    link is never made without its message, nor the message without its link."""
+    link is never made without its message, nor the message without its link. A message off
+    the plan raises PlanNotFollowed, before anything is made, unless the worker gives a
+    reason."""
+    check_link_message(case, MessageKind.LINK, reason)
     invitation, token = _new_invitation(case, questionnaires, user)
-    message = queue_link(invitation, invitation_link(token), user, MessageKind.LINK)
+    message = queue_link(invitation, invitation_link(token), user, MessageKind.LINK, reason)
     db.session.commit()
     return invitation, token, message
 
 
-def resend_link(invitation: Invitation, user: User | None) -> tuple[str, Message]:
+def resend_link(
+    invitation: Invitation, user: User | None, reason: str | None = None
+) -> tuple[str, Message]:
     """Send the parent their link again. Only a hash of the old token is kept, so the link is
-    made anew: the old one stops working, and answers saved so far stay with the link."""
+    made anew: the old one stops working, and answers saved so far stay with the link. Checked
+    against the plan first, as send_link is."""
     if invitation.state(utcnow()) != InvitationState.OPEN:
         raise WorkflowError("This link is closed or expired. Make a new link instead.")
-    token, message = renew_and_queue(invitation, user, MessageKind.RESEND)
+    check_link_message(invitation.case, MessageKind.RESEND, reason)
+    token, message = renew_and_queue(invitation, user, MessageKind.RESEND, reason)
     record_event("invitation.resent", case_id=invitation.case_id)
     db.session.commit()
     return token, message
 
 
-def renew_and_queue(invitation: Invitation, user: User | None, kind: str) -> tuple[str, Message]:
+def renew_and_queue(
+    invitation: Invitation, user: User | None, kind: str, reason: str | None = None
+) -> tuple[str, Message]:
     """Make the link anew and queue it (the caller commits). The old token stops working only
     once the message is queued: a parent we cannot reach keeps the link they have."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    message = queue_link(invitation, invitation_link(token), user, kind)
+    message = queue_link(invitation, invitation_link(token), user, kind, reason)
     invitation.token_hash = token_hash(token)
     return token, message
 

@@ -14,7 +14,12 @@ from sqlalchemy import select
 from screening.content import builtin_content
 from webapp.access.audit import record_event
 from webapp.extensions import db
-from webapp.services.contacts import log_phone_call, log_service_message
+from webapp.services.contacts import (
+    PlanNotFollowed,
+    log_phone_call,
+    log_service_message,
+    service_message_problems,
+)
 from webapp.services.errors import WorkflowError
 from webapp.services.message_words import Words, compose
 from webapp.services.notify import notify_configured
@@ -95,8 +100,22 @@ def link_words(invitation: Invitation, link: str, user: User | None) -> Words:
     return compose(MessageKind.LINK, Channel.SMS, link_fields(invitation, link, user))
 
 
-def queue_link(invitation: Invitation, link: str, user: User | None, kind: str) -> Message:
-    """Put the parent's private link in the outbox (the caller commits, with the link)."""
+def check_link_message(case: Case, kind: str, reason: str | None) -> None:
+    """Before a worker's link message is made: its channel, format and order are checked
+    against the plan. One that departs raises PlanNotFollowed unless the worker gives a
+    reason, so nothing is made and the worker can fix it first (record the call, say)."""
+    channel, _recipient = choose_channel(case)
+    held = first_status(case, channel) == MessageStatus.HELD
+    problems = service_message_problems(case, channel, kind, held)
+    if problems and not (reason or "").strip():
+        raise PlanNotFollowed(problems)
+
+
+def queue_link(
+    invitation: Invitation, link: str, user: User | None, kind: str, reason: str | None = None
+) -> Message:
+    """Put the parent's private link in the outbox (the caller commits, with the link). The
+    worker's reason to go ahead off the plan, if any, is kept on its contact log row."""
     case = invitation.case
     channel, recipient = choose_channel(case)
     words = compose(kind, channel, link_fields(invitation, link, user))
@@ -117,7 +136,7 @@ def queue_link(invitation: Invitation, link: str, user: User | None, kind: str) 
     db.session.add(message)
     db.session.flush()
     record_event("message.queued", case_id=case.id, detail=f"{kind} by {channel}: {status}")
-    log_service_message(case, message, user)
+    log_service_message(case, message, user, reason)
     return message
 
 

@@ -41,6 +41,7 @@ from webapp.forms.staff import (
     ContactForm,
     InviteForm,
     RemoveAdjustmentForm,
+    ResendForm,
     StartScreeningForm,
     choices,
 )
@@ -62,6 +63,7 @@ from webapp.services.consent import (
     start_screening_with_consent,
     withdraw_consent,
 )
+from webapp.services.contacts import PlanNotFollowed
 from webapp.services.errors import WorkflowError
 from webapp.services.history import answer_sets, recently_answered
 from webapp.services.invitations import (
@@ -120,6 +122,7 @@ from webapp.storage.states import MessageStatus, ResponseStatus
 from webapp.web.documents import pdf_response, render_pdf
 
 bp = Blueprint("intake", __name__, url_prefix="/cases")
+GO_AHEAD_REASON = "Enter why you go ahead without following the plan"
 # What the worker reads after "Send it to the parent", by where the message now stands.
 MESSAGE_QUEUED = {
     MessageStatus.QUEUED: "The link is on its way to the parent.",
@@ -509,11 +512,17 @@ def invite(case_id: int):
             for qid in current_app.config["DEFAULT_QUESTIONNAIRES"]
             if qid in available and qid not in recent
         ]
+    problems: list[str] = []
     if form.validate_on_submit():
         chosen = [available[qid] for qid in form.questionnaires.data]
         if form.send.data:
             try:
-                _invitation, _token, message = send_link(case, chosen, current_user)
+                _invitation, _token, message = send_link(
+                    case, chosen, current_user, form.reason.data
+                )
+            except PlanNotFollowed as exc:
+                problems = exc.problems
+                form.reason.errors = [GO_AHEAD_REASON]
             except WorkflowError as exc:
                 form.questionnaires.errors = [str(exc)]
             else:
@@ -533,24 +542,40 @@ def invite(case_id: int):
         case=case,
         form=form,
         recent={available[qid].title: at for qid, at in recent.items() if qid in available},
+        plan_problems=problems,
     )
 
 
 @bp.route("/<int:case_id>/invitations/<int:invitation_id>/resend", methods=["POST"])
 @intake_only
 def resend(case_id: int, invitation_id: int):
-    """Send the parent a fresh copy of their link (the old one stops working)."""
+    """Send the parent a fresh copy of their link (the old one stops working). A message off
+    the plan shows the problems: the worker fixes them or goes ahead with a reason."""
     case = case_for_team(case_id)
     invitation = invitation_of_case(case, invitation_id)
     if invitation is None:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    form = ResendForm()
+    if form.validate_on_submit():
         try:
-            _token, message = resend_link(invitation, current_user)
+            _token, message = resend_link(invitation, current_user, form.reason.data)
+        except PlanNotFollowed as exc:
+            form.reason.errors = [GO_AHEAD_REASON]
+            return render_template(
+                "intake/resend.html",
+                case=case,
+                invitation=invitation,
+                form=form,
+                plan_problems=exc.problems,
+            )
         except WorkflowError as exc:
             flash(str(exc))
         else:
             flash(MESSAGE_QUEUED[message.status])
+    elif form.reason.errors:  # a reason too long: asked again, with what was typed
+        return render_template(
+            "intake/resend.html", case=case, invitation=invitation, form=form, plan_problems=[]
+        )
     return redirect(url_for("intake.case", case_id=case.id, _anchor="messages"))
 
 

@@ -84,3 +84,26 @@ def test_each_pass_of_the_sender_queues_the_reminders_due_then_sends_them(app, n
     result = runner.invoke(args=["send-messages", "--once", "--now", later])
     assert result.output.strip().endswith("Reminders 1, expiry warnings 0."), result.output
     assert [n.personalisation["body"].count("/p/start/") for n in notify.notifications] == [1, 1]
+
+
+def test_invite_link_send_off_the_plan_needs_a_reason(app, notify):
+    """A phone-first parent: the text link is refused until a reason is given."""
+    from webapp.services.plans import propose_new_plan
+    from webapp.storage.records import ContactLog
+
+    with app.app_context():
+        case = create_case(team=create_team(), contact_method="phone")
+        propose_new_plan(case)
+        db.session.commit()
+        found = case.id
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["invite-link", str(found), "reading-writing", "--send"])
+    assert refused.exit_code == 1
+    assert "The plan says contact the parent by a phone call first" in refused.output
+    made = runner.invoke(
+        args=["invite-link", str(found), "reading-writing", "--send", "--reason", "Asked by text"]
+    )
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        (entry,) = db.session.scalars(db.select(ContactLog))
+        assert (entry.followed_plan, entry.reason) == (False, "Asked by text")
