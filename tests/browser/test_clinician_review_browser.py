@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from questionnaires import builtin_library
 from tests.browser.harness import check_accessible, go, sign_in
+from tests.factories import consent_to_refer
 from webapp.extensions import db
 from webapp.services.plans import agree_plan
 from webapp.services.questions import save_answer, start_response
@@ -69,6 +70,9 @@ def test_a_clinician_refers_two_areas_in_the_browser(app, live_server, staff, pa
                 save_answer(response, item.id, item.option_values[-1])
             submit_response(response, worker)
         agree_plan(case.draft_plan, worker)
+        # The parent agreed to both referrals (a referral without consent is refused).
+        for pathway in ("dyslexia-assessment", "adult-adhd"):
+            consent_to_refer(case=case, worker=worker, pathway=pathway)
     sign_in(page, live_server.url, staff.clinician)
     go(page, page.locator("table").get_by_role("link", name="Jo Two"))
     glance = text_of(page, "[data-testid=at-a-glance]")
