@@ -213,7 +213,8 @@ def test_without_notify_the_worker_prints_each_letter_from_the_case_page(app, wo
     client = signed_in_worker(app, worker)
     page = post_the_plan(app, client, case_id)
     assert "Print the letter below" in page.get_text()
-    queued = send_a_link(app, case_id, worker)  # the link, by letter too
+    # The link, by letter too: the plan says phone first, so the worker gives a reason.
+    queued = send_a_link(app, case_id, worker, reason="The parent asked for it by post.")
     page = get_page(client, f"/cases/{case_id}")
     links = [a for a in page.select("[data-message] a") if "Print the letter" in a.get_text()]
     assert len(links) == 2

@@ -51,12 +51,14 @@ def make_case(app, worker_id: int, **contact) -> int:
         return case.id
 
 
-def send_a_link(app, case_id: int, worker_id: int) -> Message:
+def send_a_link(app, case_id: int, worker_id: int, reason: str | None = None) -> Message:
+    """The worker sends a link; `reason` is theirs for going ahead off the plan."""
     from webapp.storage.records import Case, User
 
     with app.test_request_context():
         case = db.session.get(Case, case_id)
-        _invitation, token, message = send_link(case, [READING], db.session.get(User, worker_id))
+        worker = db.session.get(User, worker_id)
+        _invitation, token, message = send_link(case, [READING], worker, reason)
         db.session.refresh(message)
         db.session.expunge(message)
         return message
