@@ -3,7 +3,7 @@ reference resolves, so a typo in a rule is caught when the file is read, not whe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import yaml
 from questionnaires import ContentError, Problem
 from questionnaires.yamlsource import line_of, read_yaml
 from screening.actions import AdjustmentActions, load_actions
+from screening.review_questions import ReviewQuestions, load_review_questions
 
 CONTENT_DIR = Path(__file__).parent / "content"
 AIS_CATEGORIES = (
@@ -93,6 +94,8 @@ class Content:
     # Adjustment id -> what it makes the service do for a meeting (adjustment_actions.yaml).
     actions: dict[str, AdjustmentActions]
     conflicts: tuple[PlanConflict, ...] = ()
+    # What the parent is asked at the plan's review, per adjustment (review_questions.yaml).
+    review: ReviewQuestions = field(default_factory=lambda: ReviewQuestions({}, {}))
 
 
 def _clean(text: Any) -> str:
@@ -109,6 +112,15 @@ def _read(path: Path, key: str, problems: list[Problem]) -> Any:
         problems.append(Problem(str(path), f"the file must hold a mapping with '{key}'"))
         return None
     return data[key]
+
+
+def _read_mapping(path: Path, problems: list[Problem]) -> Any:
+    """A whole file read with lines, for a file with more than one top-level key."""
+    try:
+        return read_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(str(path), f"cannot read: {exc}"))
+        return None
 
 
 @dataclass(frozen=True)
@@ -325,9 +337,12 @@ def load_content(directory: Path = CONTENT_DIR) -> Content:
     raw_actions = _read(actions_file, "actions", problems)
     actions = load_actions(str(actions_file), raw_actions, adjustments, problems)
     conflicts = _load_conflicts(directory / "plan_conflicts.yaml", adjustments, problems)
+    review_file = directory / "review_questions.yaml"
+    raw_review = _read_mapping(review_file, problems)
+    review = load_review_questions(str(review_file), raw_review, adjustments, problems)
     if problems:
         raise ContentError(problems)
-    return Content(domains, pathways, adjustments, tuple(rules), levels, actions, conflicts)
+    return Content(domains, pathways, adjustments, tuple(rules), levels, actions, conflicts, review)
 
 
 @cache

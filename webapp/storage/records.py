@@ -694,3 +694,28 @@ class Consent(db.Model):
     @property
     def withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+
+class PlanReviewAnswer(db.Model):
+    """The parent's answer, at the review of one agreed plan version, to whether one of its
+    adjustments helped: who recorded it, when and how (ReviewAnswerMethod). One per plan version
+    and adjustment; answering again replaces it (each answer is audited)."""
+
+    __tablename__ = "plan_review_answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_record.id", ondelete="CASCADE"), index=True
+    )
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"), index=True)
+    adjustment_id: Mapped[str] = mapped_column(String(64))
+    answer: Mapped[str] = mapped_column(String(20))
+    # What else the parent said about it, in the worker's words (optional).
+    note: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(20))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
+
+    __table_args__ = (UniqueConstraint("plan_id", "adjustment_id", name="uq_plan_review_answer"),)

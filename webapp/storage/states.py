@@ -198,3 +198,20 @@ class ConsentMethod(StrEnum):
     PHONE = "phone"
     IN_WRITING = "in_writing"
     PARENT_LINK = "parent_link"
+
+
+class ReviewAnswer(StrEnum):
+    """The parent's answer at a plan's review: did this adjustment help? (The words are in
+    screening/content/review_questions.yaml.)"""
+
+    HELPED = "helped"
+    DID_NOT_HELP = "did_not_help"
+    NOT_SURE = "not_sure"
+
+
+class ReviewAnswerMethod(StrEnum):
+    """How the parent's review answers came: recorded by the worker with them (on the phone or
+    in person), or given by the parent through a private link."""
+
+    WITH_WORKER = "with_worker"
+    PARENT_LINK = "parent_link"
