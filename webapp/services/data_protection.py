@@ -10,6 +10,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import delete, select
 
+from screening import builtin_content
 from webapp.access.audit import record_event
 from webapp.extensions import db
 from webapp.services.consent import consents_of
@@ -22,6 +23,7 @@ from webapp.storage.records import (
     Invitation,
     Meeting,
     Message,
+    PlanReviewAnswer,
     utcnow,
 )
 
@@ -108,6 +110,14 @@ def _questionnaires(case: Case, library) -> Any:
 
 
 def _communication_plans(case: Case) -> Any:
+    review = builtin_content().review
+    answers: dict[int, list[PlanReviewAnswer]] = {}
+    for row in db.session.scalars(
+        select(PlanReviewAnswer)
+        .where(PlanReviewAnswer.case_id == case.id)
+        .order_by(PlanReviewAnswer.id)
+    ):
+        answers.setdefault(row.plan_id, []).append(row)
     return [
         {
             "version": p.version,
@@ -122,6 +132,18 @@ def _communication_plans(case: Case) -> Any:
                     "removed_reason": i.removed_reason,
                 }
                 for i in p.items
+            ],
+            # The parent's answers at this version's review: did each adjustment help?
+            "review_answers": [
+                {
+                    "adjustment": a.adjustment_id,
+                    "question": review.questions.get(a.adjustment_id),
+                    "answer": review.answers.get(a.answer, a.answer),
+                    "note": a.note,
+                    "how": a.method,
+                    "recorded": _when(a.recorded_at),
+                }
+                for a in answers.get(p.id, [])
             ],
         }
         for p in case.plans

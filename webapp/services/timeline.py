@@ -19,10 +19,11 @@ from webapp.services.safety import describe
 from webapp.storage.records import (
     AuditEvent,
     Case,
+    PlanReviewAnswer,
     User,
     utcnow,
 )
-from webapp.storage.states import AlertSource, MessageStatus
+from webapp.storage.states import AlertSource, MessageStatus, ReviewAnswer
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(plan.agreed_at, "plan", f"Plan version {plan.version} agreed")
             )
+    entries.extend(_plan_reviews(case))
     decisions = {
         "refer": "Referred for a formal assessment",
         "no_further_action": "No further action",
@@ -214,6 +216,31 @@ def safety_timeline(alert) -> list[TimelineEntry]:
                 alert.acknowledged_at,
                 "safety",
                 f"Safety check recorded by {by}: {alert.action_taken}",
+            )
+        )
+    return entries
+
+
+def _plan_reviews(case: Case) -> list[TimelineEntry]:
+    """One entry per plan version the parent answered about, at its latest answer."""
+    by_version: dict[int, list[PlanReviewAnswer]] = {}
+    rows = db.session.scalars(
+        select(PlanReviewAnswer)
+        .where(PlanReviewAnswer.case_id == case.id)
+        .order_by(PlanReviewAnswer.recorded_at)
+    )
+    for row in rows:
+        by_version.setdefault(row.plan.version, []).append(row)
+    entries = []
+    for version, answers in by_version.items():
+        not_helped = sum(a.answer == ReviewAnswer.DID_NOT_HELP for a in answers)
+        count = f"{len(answers)} answer{'s' if len(answers) != 1 else ''}"
+        entries.append(
+            TimelineEntry(
+                answers[-1].recorded_at,
+                "plan",
+                f"Plan version {version} reviewed with the parent: {count}"
+                + (f" ({not_helped} did not help)" if not_helped else ""),
             )
         )
     return entries

@@ -1,0 +1,159 @@
+"""The parent's answers at a plan's review: for each adjustment on their agreed plan, whether it
+helped (asked in easy read, the words in screening/content/review_questions.yaml). Stored per
+plan version and adjustment, with who recorded them, when and how; each save is audited by
+codes and counts. Answering completes nothing: the worker still agrees a new version or keeps
+the plan as it is."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from screening import builtin_content
+from webapp.access.audit import record_event
+from webapp.extensions import db
+from webapp.services.errors import WorkflowError
+from webapp.storage.clock import utcnow
+from webapp.storage.records import Case, Plan, PlanReviewAnswer, User
+from webapp.storage.states import ReviewAnswer, ReviewAnswerMethod
+
+# What the worker sees next to an adjustment the parent said did not help.
+DID_NOT_HELP_MARK = "The parent said this did not help: think about changing it"
+NOTE_MAX = 1000
+
+
+@dataclass(frozen=True)
+class ReviewQuestion:
+    """One adjustment of the plan under review: its staff title, the easy-read question and
+    the parent's answer so far (None until answered)."""
+
+    adjustment_id: str
+    title: str
+    question: str
+    answer: PlanReviewAnswer | None
+
+
+@dataclass(frozen=True)
+class ReviewProgress:
+    answered: int
+    asked: int
+    did_not_help: int
+
+
+def answer_words() -> dict[str, str]:
+    """Answer code -> its easy-read words ("Yes, it helped")."""
+    return dict(builtin_content().review.answers)
+
+
+def plan_under_review(case: Case) -> Plan:
+    """The plan a review asks about: the case's agreed plan (a newer draft is not reviewed)."""
+    plan = case.agreed_plan
+    if plan is None:
+        raise WorkflowError("There is no agreed plan to review yet. Agree a plan first.")
+    return plan
+
+
+def answers_of(plan: Plan | None) -> dict[str, PlanReviewAnswer]:
+    """Adjustment id -> the parent's answer at this plan version's review."""
+    if plan is None:
+        return {}
+    rows = db.session.scalars(select(PlanReviewAnswer).where(PlanReviewAnswer.plan_id == plan.id))
+    return {row.adjustment_id: row for row in rows}
+
+
+def review_questions(plan: Plan) -> list[ReviewQuestion]:
+    """One question per adjustment on the plan, in the plan's order."""
+    content = builtin_content()
+    answers = answers_of(plan)
+    return [
+        ReviewQuestion(
+            adjustment_id=item.adjustment_id,
+            title=content.adjustments[item.adjustment_id].title,
+            question=content.review.questions[item.adjustment_id],
+            answer=answers.get(item.adjustment_id),
+        )
+        for item in plan.active_items
+        if item.adjustment_id in content.adjustments
+    ]
+
+
+def review_progress(case: Case) -> ReviewProgress | None:
+    """How many of the agreed plan's questions the parent has answered (for the review task)."""
+    plan = case.agreed_plan
+    if plan is None:
+        return None
+    counts = dict(
+        db.session.execute(
+            select(PlanReviewAnswer.answer, func.count())
+            .where(PlanReviewAnswer.plan_id == plan.id)
+            .group_by(PlanReviewAnswer.answer)
+        ).all()
+    )
+    return ReviewProgress(
+        answered=sum(counts.values()),
+        asked=len(plan.active_items),
+        did_not_help=counts.get(ReviewAnswer.DID_NOT_HELP, 0),
+    )
+
+
+def did_not_help(case: Case) -> set[str]:
+    """The adjustments the parent said did not help, at the agreed plan's review."""
+    return {
+        adj_id
+        for adj_id, row in answers_of(case.agreed_plan).items()
+        if row.answer == ReviewAnswer.DID_NOT_HELP
+    }
+
+
+def record_review_answers(
+    case: Case,
+    plan_version: int,
+    user: User,
+    answers: Mapping[str, str | None],
+    notes: Mapping[str, str | None] | None = None,
+    method: ReviewAnswerMethod = ReviewAnswerMethod.WITH_WORKER,
+) -> int:
+    """Store the parent's answers (adjustment id -> answer code; None or "" when skipped) for
+    the agreed plan of version ``plan_version``, replacing earlier answers to the same
+    adjustments. Returns how many were stored. Nothing is stored when anything is wrong."""
+    if case.closed_at is not None:
+        raise WorkflowError("This referral is closed. Reopen it to change it.")
+    plan = plan_under_review(case)
+    if plan.version != plan_version:
+        raise WorkflowError(
+            "The agreed plan has changed since this page was opened. "
+            "Check the questions and record the answers again."
+        )
+    on_plan = {item.adjustment_id for item in plan.active_items}
+    notes = notes or {}
+    if not set(answers) | set(notes) <= on_plan:
+        raise WorkflowError("Answer only about the adjustments on the agreed plan.")
+    given = {adj_id: value for adj_id, value in answers.items() if value}
+    if any(value not in set(ReviewAnswer) for value in given.values()):
+        raise WorkflowError("Select one of the answers for each adjustment.")
+    if not given:
+        raise WorkflowError("Select an answer for at least one adjustment.")
+    existing = answers_of(plan)
+    now = utcnow()
+    for adj_id, value in given.items():
+        row = existing.get(adj_id)
+        if row is None:
+            row = PlanReviewAnswer(case_id=case.id, plan_id=plan.id, adjustment_id=adj_id)
+            db.session.add(row)
+        row.answer = value
+        row.note = (notes.get(adj_id) or "").strip()[:NOTE_MAX] or None
+        row.method = method
+        row.recorded_by_id = user.id if user is not None else None
+        row.recorded_at = now
+    counts = Counter(given.values())
+    record_event(
+        "plan_review.answers_recorded",
+        case_id=case.id,
+        detail=f"version {plan.version} {method}: "
+        + ", ".join(f"{code} {counts.get(code, 0)}" for code in ReviewAnswer),
+    )
+    db.session.commit()
+    return len(given)
