@@ -6,6 +6,7 @@ the plan as it is."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,10 @@ from webapp.storage.states import ReviewAnswer, ReviewAnswerMethod
 # What the worker sees next to an adjustment the parent said did not help.
 DID_NOT_HELP_MARK = "The parent said this did not help: think about changing it"
 NOTE_MAX = 1000
+# The audit action of a save; its detail ("version 1 with_worker: helped 2, did_not_help 1,
+# not_sure 0") holds codes and counts only, and is what the case's timeline shows.
+ANSWERS_RECORDED = "plan_review.answers_recorded"
+_DETAIL = re.compile(r"version (\d+) (\w+): helped (\d+), did_not_help (\d+), not_sure (\d+)")
 
 
 @dataclass(frozen=True)
@@ -150,10 +155,23 @@ def record_review_answers(
         row.recorded_at = now
     counts = Counter(given.values())
     record_event(
-        "plan_review.answers_recorded",
+        ANSWERS_RECORDED,
         case_id=case.id,
         detail=f"version {plan.version} {method}: "
         + ", ".join(f"{code} {counts.get(code, 0)}" for code in ReviewAnswer),
     )
     db.session.commit()
     return len(given)
+
+
+def review_words(detail: str) -> str:
+    """A save's audit detail in words, for the case's timeline."""
+    found = _DETAIL.fullmatch(detail)
+    if found is None:
+        return "The parent's answers at the plan review recorded"
+    version, method, helped, not_helped, unsure = found.groups()
+    total = int(helped) + int(not_helped) + int(unsure)
+    how = "with the parent" if method == ReviewAnswerMethod.WITH_WORKER else "by the parent's link"
+    return f"Plan version {version} reviewed {how}: {total} answer{'s' if total != 1 else ''}" + (
+        f" ({not_helped} did not help)" if int(not_helped) else ""
+    )

@@ -14,16 +14,16 @@ from webapp.extensions import db
 from webapp.services.consent import CONSENT_METHODS, CONSENT_WORDS, consents_of
 from webapp.services.delivery import DELIVERED
 from webapp.services.messages import case_messages
+from webapp.services.plan_review_answers import ANSWERS_RECORDED, review_words
 from webapp.services.questions import questionnaire_for
 from webapp.services.safety import describe
 from webapp.storage.records import (
     AuditEvent,
     Case,
-    PlanReviewAnswer,
     User,
     utcnow,
 )
-from webapp.storage.states import AlertSource, MessageStatus, ReviewAnswer
+from webapp.storage.states import AlertSource, MessageStatus
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,6 @@ def timeline(case: Case) -> list[TimelineEntry]:
             entries.append(
                 TimelineEntry(plan.agreed_at, "plan", f"Plan version {plan.version} agreed")
             )
-    entries.extend(_plan_reviews(case))
     decisions = {
         "refer": "Referred for a formal assessment",
         "no_further_action": "No further action",
@@ -111,13 +110,22 @@ LIFECYCLE_WORDS = {
 
 
 def lifecycle_timeline(case: Case) -> list[TimelineEntry]:
-    """Transfers, closing and reopening, read from the audit trail (which holds who)."""
+    """Transfers, closing and reopening, and each save of the parent's answers at a plan
+    review, read from the audit trail (one query for both)."""
     events = db.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.case_id == case.id, AuditEvent.action.in_(LIFECYCLE_WORDS))
+        .where(
+            AuditEvent.case_id == case.id,
+            AuditEvent.action.in_([*LIFECYCLE_WORDS, ANSWERS_RECORDED]),
+        )
         .order_by(AuditEvent.at, AuditEvent.id)
     )
-    return [TimelineEntry(e.at, "lifecycle", LIFECYCLE_WORDS[e.action]) for e in events]
+    return [
+        TimelineEntry(e.at, "plan", review_words(e.detail or ""))
+        if e.action == ANSWERS_RECORDED
+        else TimelineEntry(e.at, "lifecycle", LIFECYCLE_WORDS[e.action])
+        for e in events
+    ]
 
 
 def consent_timeline(case: Case) -> list[TimelineEntry]:
@@ -216,31 +224,6 @@ def safety_timeline(alert) -> list[TimelineEntry]:
                 alert.acknowledged_at,
                 "safety",
                 f"Safety check recorded by {by}: {alert.action_taken}",
-            )
-        )
-    return entries
-
-
-def _plan_reviews(case: Case) -> list[TimelineEntry]:
-    """One entry per plan version the parent answered about, at its latest answer."""
-    by_version: dict[int, list[PlanReviewAnswer]] = {}
-    rows = db.session.scalars(
-        select(PlanReviewAnswer)
-        .where(PlanReviewAnswer.case_id == case.id)
-        .order_by(PlanReviewAnswer.recorded_at)
-    )
-    for row in rows:
-        by_version.setdefault(row.plan.version, []).append(row)
-    entries = []
-    for version, answers in by_version.items():
-        not_helped = sum(a.answer == ReviewAnswer.DID_NOT_HELP for a in answers)
-        count = f"{len(answers)} answer{'s' if len(answers) != 1 else ''}"
-        entries.append(
-            TimelineEntry(
-                answers[-1].recorded_at,
-                "plan",
-                f"Plan version {version} reviewed with the parent: {count}"
-                + (f" ({not_helped} did not help)" if not_helped else ""),
             )
         )
     return entries

@@ -33,6 +33,7 @@ from webapp.forms.consent import (
 from webapp.forms.contact import CONTACT_LABELS
 from webapp.forms.lifecycle import CLOSE_REASONS, CloseCaseForm, TransferForm
 from webapp.forms.numbers import page_number
+from webapp.forms.plan_review import review_form
 from webapp.forms.staff import (
     AddAdjustmentForm,
     CaseForm,
@@ -91,6 +92,14 @@ from webapp.services.messages import (
     release_held_letters,
 )
 from webapp.services.paper import PRINT_SIZES, paper_copy
+from webapp.services.plan_review_answers import (
+    DID_NOT_HELP_MARK,
+    answer_words,
+    answers_of,
+    plan_under_review,
+    record_review_answers,
+    review_questions,
+)
 from webapp.services.plans import (
     add_adjustment,
     agree_plan,
@@ -421,7 +430,70 @@ def plan(case_id: int):
     plan = case.draft_plan or case.agreed_plan
     record_event("plan.viewed", case_id=case.id, commit=True)
     return render_template(
-        "intake/plan.html", case=case, plan=plan, form=ConfirmForm(), ais_names=AIS_CATEGORY_NAMES
+        "intake/plan.html",
+        case=case,
+        plan=plan,
+        form=ConfirmForm(),
+        ais_names=AIS_CATEGORY_NAMES,
+        # The parent's answers at the agreed version's review, shown on a newer draft too.
+        review_answers=answers_of(case.agreed_plan),
+        answer_words=answer_words(),
+        did_not_help_mark=DID_NOT_HELP_MARK,
+    )
+
+
+@bp.route("/<int:case_id>/plan/review", methods=["GET", "POST"])
+@intake_only
+def plan_review(case_id: int):
+    """Review the agreed plan with the parent: their answer to whether each adjustment helped,
+    recorded by the worker with them (on the phone or in person)."""
+    case = case_for_team(case_id)
+    try:
+        plan = plan_under_review(case)
+    except WorkflowError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("intake.plan", case_id=case.id))
+    questions = review_questions(plan)
+    form = review_form(
+        [(q.adjustment_id, q.question) for q in questions],
+        answer_words(),
+        # The answers so far, to change; a post stands on its own (the version it was made for).
+        data=None
+        if request.method == "POST"
+        else {
+            "plan_version": str(plan.version),
+            **{f"answer-{q.adjustment_id}": q.answer.answer for q in questions if q.answer},
+            **{f"note-{q.adjustment_id}": q.answer.note for q in questions if q.answer},
+        },
+    )
+    if form.validate_on_submit():
+        try:
+            stored = record_review_answers(
+                case,
+                int(form.plan_version.data),
+                current_user,
+                form.answers(request.form),
+                form.notes(),
+            )
+        except WorkflowError as exc:
+            first = form.questions()[0][0] if form.questions() else form.plan_version
+            first.errors = [str(exc)]
+        else:
+            flash(
+                f"{stored} answer{'s' if stored != 1 else ''} saved. Agree a new plan version "
+                "if anything should change, or keep this one.",
+                "success",
+            )
+            return redirect(url_for("intake.plan", case_id=case.id))
+    else:
+        record_event("plan_review.viewed", case_id=case.id, commit=True)
+    return render_template(
+        "intake/plan_review.html",
+        case=case,
+        plan=plan,
+        form=form,
+        questions=list(zip(questions, form.questions(), strict=True)),
+        did_not_help_mark=DID_NOT_HELP_MARK,
     )
 
 

@@ -28,6 +28,8 @@ from webapp.services.meetings import (
     meeting_tasks,
     plan_adjustments,
 )
+from webapp.services.plan_review_answers import review_progress
+from webapp.services.plan_reviews import PLAN_REVIEW
 from webapp.services.tasks import close_task, is_overdue, task_of_case, worker_tasks
 
 bp = Blueprint("meetings", __name__)
@@ -93,8 +95,15 @@ def meeting(case_id: int, meeting_id: int):
 
 @bp.app_context_processor
 def _task_helpers() -> dict:
-    """Whether a task is overdue, for every page that lists tasks (the case page too)."""
-    return {"task_overdue": lambda task: is_overdue(task, local_today())}
+    """Whether a task is overdue, and a plan review's answers so far, for every page that
+    lists tasks (the case page too)."""
+    return {
+        "task_overdue": lambda task: is_overdue(task, local_today()),
+        # A plan review task shows how many of the parent's answers are in.
+        "review_progress": lambda task: (
+            review_progress(task.case) if task.kind == PLAN_REVIEW else None
+        ),
+    }
 
 
 @bp.route("/tasks")

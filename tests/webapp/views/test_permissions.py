@@ -118,6 +118,7 @@ EXPECTED = {
     "meetings.close": ({"intake"}, True),
     "meetings.contacts": ({"intake"}, True),
     "admin.new_set_up_link": ({"admin"}, False),
+    "intake.plan_review": ({"intake"}, True),
 }
 PERSONAS = (
     "anonymous",
