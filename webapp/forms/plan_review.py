@@ -4,6 +4,7 @@ for. Its words for a wrong answer are the GOV.UK Design System's ("Select ...").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from flask_wtf import FlaskForm
@@ -15,6 +16,13 @@ from wtforms.validators import Length, Optional, ValidationError
 ANSWER_PREFIX = "answer-"
 NOTE_PREFIX = "note-"
 NOTE_MAX = 1000
+# Control characters other than tab and line breaks: nobody types them, and PostgreSQL refuses
+# a NUL in text, so they are dropped rather than stored.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_note(value):
+    return _CONTROL.sub("", value).strip() if isinstance(value, str) else value
 
 
 class _AnswerField(RadioField):
@@ -30,7 +38,8 @@ class _ReviewForm(FlaskForm):
     submit = SubmitField("Save the parent's answers", widget=GovSubmitInput())
 
     def validate_plan_version(self, field):
-        if not (field.data or "").isdigit():
+        # ASCII digits only: "²" is a digit to str.isdigit but not a number to int().
+        if not re.fullmatch(r"[0-9]{1,9}", field.data or ""):
             raise ValidationError("Open the plan review page again from the plan")
 
     def answers(self, posted: Mapping[str, str]) -> dict[str, str | None]:
@@ -100,6 +109,7 @@ def review_form(
             TextAreaField(
                 "What else the parent said (optional)",
                 widget=GovTextArea(),
+                filters=[_clean_note],
                 validators=[
                     Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX} characters or fewer")
                 ],
