@@ -4,10 +4,15 @@ what is refused (a tampered adjustment or answer, a replaced plan version, a clo
 
 from __future__ import annotations
 
+import io
+import json
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from tests.factories import create_case, create_team, create_user
+from tests.factories import create_case, create_team, create_user, sign_in_as
+from tests.pages import csrf_token, get_page
 from webapp.extensions import db
 from webapp.services.data_protection import erase_case, subject_record
 from webapp.services.errors import WorkflowError
@@ -157,3 +162,34 @@ def test_the_answers_are_on_the_timeline_in_the_subject_access_record_and_erased
         assert plan["review_answers"][0]["recorded"]
         erase_case(case, "Wrong parent")
         assert db.session.scalar(select(func.count()).select_from(PlanReviewAnswer)) == 0
+
+
+def test_the_subject_access_pdf_and_json_carry_the_review_answers(app, client, world):
+    with app.app_context():
+        case = _case(world)
+        record_review_answers(
+            case,
+            1,
+            _worker(world),
+            {"phone-before-letters": "helped", "text-reminders": "did_not_help"},
+            {"text-reminders": "Too early."},
+        )
+        reference = case.reference
+        sign_in_as(client, create_user(role="admin", team=None).get_id())
+    form = get_page(client, "/admin/subject-access")
+    data = {"csrf_token": csrf_token(form), "case": reference, "reason": "SAR-7"}
+    exported = json.loads(
+        client.post("/admin/subject-access", data={**data, "action": "json"}).data
+    )
+    (plan,) = exported["communication_plans"]
+    assert [(a["adjustment"], a["answer"]) for a in plan["review_answers"]] == [
+        ("phone-before-letters", "Yes, it helped"),
+        ("text-reminders", "No, it did not help"),
+    ]
+    response = client.post("/admin/subject-access", data={**data, "action": "pdf"})
+    text = " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(response.data)).pages
+    )
+    assert "What you told us at the review of version 1" in text
+    assert "We phoned you before sending letters. Did this help?" in text
+    assert "No, it did not help (Too early.)" in text
