@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import cache
 
@@ -91,7 +92,45 @@ class Step:
 
 def journey_steps(asked: list[tuple[Questionnaire, dict[str, str]]]) -> list[Step]:
     """The question pages of one or more questionnaires (each with its answers so far), in
-    order, numbered for the progress count."""
+    order, numbered for the progress count.
+
+    The pages depend only on the questionnaires and the answers to their gate questions, so
+    they are worked out once per such combination and kept (every parent page asks)."""
+    # Questionnaires by identity: each kept entry holds them, so no id is reused meanwhile.
+    key = tuple(
+        (id(q), tuple((gate, answers.get(gate)) for gate in _gates(q))) for q, answers in asked
+    )
+    with _journeys_lock:
+        kept = _journeys.get(key)
+    if kept is None:
+        kept = (tuple(q for q, _answers in asked), _journey_steps(asked))
+        with _journeys_lock:
+            _journeys[key] = kept
+            while len(_journeys) > _KEPT:
+                del _journeys[next(iter(_journeys))]  # the oldest
+    return list(kept[1])
+
+
+_KEPT = 2048
+_journeys: dict[tuple, tuple[tuple[Questionnaire, ...], tuple[Step, ...]]] = {}
+_journeys_lock = threading.Lock()
+_gate_ids: dict[int, tuple[Questionnaire, tuple[str, ...]]] = {}
+
+
+def _gates(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The items whose answers open or close other items, found once per questionnaire."""
+    kept = _gate_ids.get(id(questionnaire))
+    if kept is None or kept[0] is not questionnaire:
+        found = {c.item for item in questionnaire.iter_items() for c in item.enable_when}
+        kept = (questionnaire, tuple(sorted(found)))
+        with _journeys_lock:
+            _gate_ids[id(questionnaire)] = kept
+            while len(_gate_ids) > _KEPT:
+                del _gate_ids[next(iter(_gate_ids))]
+    return kept[1]
+
+
+def _journey_steps(asked: list[tuple[Questionnaire, dict[str, str]]]) -> tuple[Step, ...]:
     total = sum(1 for q, _answers in asked for item in q.iter_items() if not item.enable_when)
     steps: list[Step] = []
     number = 0
@@ -116,7 +155,7 @@ def journey_steps(asked: list[tuple[Questionnaire, dict[str, str]]]) -> list[Ste
                     )
                 )
                 intro = None
-    return steps
+    return tuple(steps)
 
 
 def first_unanswered(questionnaire: Questionnaire, answers: dict[str, str]) -> Item | None:
