@@ -5,9 +5,10 @@ A version, once there, is never changed in place: a change is a new version."""
 from __future__ import annotations
 
 import shutil
+from functools import cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from models import Scorecard, builtin_scorecards, load_scorecard, load_scorecards
 from questionnaires import (
@@ -35,6 +36,17 @@ def _state(directory: Path) -> tuple:
 
 
 def _cached() -> tuple[Library, tuple[Scorecard, ...]]:
+    """The library and scorecards, checked against the imported files once per request (a
+    parent's page asks several times; the check reads the folders)."""
+    if has_request_context() and "content_library" in g:
+        return g.content_library
+    content = _load()
+    if has_request_context():
+        g.content_library = content
+    return content
+
+
+def _load() -> tuple[Library, tuple[Scorecard, ...]]:
     directory = imported_dir()
     cache = current_app.extensions.setdefault("content_library", {})
     state = _state(directory / "questionnaires") + _state(directory / "scorecards")
@@ -65,8 +77,6 @@ def service_scorecards() -> tuple[Scorecard, ...]:
 
 
 def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
-    from sqlalchemy import select
-
     from models import scorecard_from_dict
     from webapp.extensions import db
     from webapp.storage.records import ScorecardVersion
@@ -74,9 +84,7 @@ def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
     built = current_app.extensions.setdefault("fitted_scorecards", {})
     # A version never changes once stored, so only the ids are read each time (this runs on
     # every autosave) and a definition is read once per worker.
-    active = db.session.scalars(
-        select(ScorecardVersion.id).where(ScorecardVersion.status == ScorecardStatus.ACTIVE)
-    ).all()
+    active = db.session.scalars(_active_fitted_ids()).all()
     for key in active:
         if key not in built:
             stored = db.session.get(ScorecardVersion, key)
@@ -84,6 +92,17 @@ def _active_fitted(library: Library) -> tuple[Scorecard, ...]:
             definition = stored.definition
             built[key] = scorecard_from_dict(definition, library, source=f"fitted version {key}")
     return tuple(built[key] for key in active)
+
+
+@cache
+def _active_fitted_ids():
+    """Built once: building a statement costs more than running it, and this runs on every
+    autosave."""
+    from sqlalchemy import select
+
+    from webapp.storage.records import ScorecardVersion
+
+    return select(ScorecardVersion.id).where(ScorecardVersion.status == ScorecardStatus.ACTIVE)
 
 
 def import_yaml(questionnaire_path: Path, scorecard_paths: list[Path]) -> Questionnaire:

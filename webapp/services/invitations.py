@@ -7,7 +7,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import bindparam, inspect, select
 
 from questionnaires import Questionnaire
 from webapp.access.audit import record_event
@@ -20,7 +20,7 @@ from webapp.services.messages import check_link_message, queue_link
 from webapp.services.scoring import submit_response
 from webapp.storage.database import begin_writing
 from webapp.storage.locking import locked
-from webapp.storage.records import Case, Invitation, Message, Response, User, utcnow
+from webapp.storage.records import Answer, Case, Invitation, Message, Response, User, utcnow
 from webapp.storage.states import InvitationState, MessageKind, ResponseMode, ResponseStatus
 
 TOKEN_BYTES = 32  # 256 bits
@@ -158,10 +158,48 @@ def session_key_for(invitation: Invitation) -> str:
     return invitation.session_key
 
 
+# The parent's pages run these on every request. They are built once, with bound parameters:
+# building a statement costs SQLAlchemy more than running it (bench/RESULTS.md).
+_LINK_BY_SESSION_KEY = select(Invitation).where(Invitation.session_key == bindparam("key"))
+_RESPONSE_ID = select(Response.id).where(
+    Response.invitation_id == bindparam("invitation_id"),
+    Response.questionnaire_id == bindparam("questionnaire_id"),
+)
+_ANSWERS = (
+    select(Response.questionnaire_id, Answer.item_id, Answer.value)
+    .join(Answer, Answer.response_id == Response.id)
+    .where(Response.invitation_id == bindparam("invitation_id"))
+)
+
+
 def invitation_by_session_key(key: object) -> Invitation | None:
     if not isinstance(key, str) or not key:
         return None
-    return db.session.scalar(select(Invitation).where(Invitation.session_key == key))
+    return db.session.scalar(_LINK_BY_SESSION_KEY, {"key": key})
+
+
+def response_id_of(invitation: Invitation, questionnaire_id: str) -> int:
+    """The id of the link's response to one questionnaire (made first if it is missing), read
+    without loading the link's responses: the autosave needs no more."""
+    response_id = db.session.scalar(
+        _RESPONSE_ID,
+        {"invitation_id": inspect(invitation).identity[0], "questionnaire_id": questionnaire_id},
+    )
+    if response_id is None:
+        response_id = responses_of(invitation)[questionnaire_id].id
+    return response_id
+
+
+def answers_of(invitation: Invitation) -> dict[str, dict[str, str]]:
+    """The answers saved so far on a link, by questionnaire id then item id, in one query.
+
+    Every page of a parent's journey reads them all (the page count spans the questionnaires),
+    and loading them as records cost more than the rest of the page (bench/RESULTS.md)."""
+    rows = db.session.execute(_ANSWERS, {"invitation_id": inspect(invitation).identity[0]})
+    answers: dict[str, dict[str, str]] = {}
+    for questionnaire_id, item_id, value in rows:
+        answers.setdefault(questionnaire_id, {})[item_id] = value
+    return answers
 
 
 def mark_opened(invitation: Invitation) -> None:

@@ -1,5 +1,6 @@
-"""Database set-up. On SQLite: WAL, a busy timeout, synchronous=FULL, foreign keys, and
-BEGIN IMMEDIATE for every transaction that may write, which a trial here showed is what stops
+"""Database set-up. On SQLite: WAL, a busy timeout, synchronous=FULL, foreign keys, a
+cross-process write lock taken before (storage/write_lock.py), and BEGIN IMMEDIATE for every
+transaction that may write, which a trial here showed is what stops
 concurrent saves failing with "database is locked" (WAL and busy_timeout alone lost a third of
 them). Views marked ``@reads_only`` begin plain (deferred) transactions for GET and HEAD, so
 the busiest pages read from WAL snapshots without queueing behind every writer; views marked
@@ -19,6 +20,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from webapp.extensions import db
+from webapp.storage.write_lock import SerialisedWrites, lock_for
 
 MIGRATIONS_DIR = str(Path(__file__).parent / "migrations")
 
@@ -41,8 +43,15 @@ def configure_sqlite(engine: Engine) -> None:
     if engine.dialect.name != "sqlite":
         return
 
+    write_lock = lock_for(engine.url.database or "")
+
+    @event.listens_for(engine, "do_connect")
+    def _connect_with_write_lock(_dialect, _record, _cargs, cparams):
+        cparams["factory"] = SerialisedWrites
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        dbapi_connection.write_lock = write_lock
         # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -54,7 +63,17 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if _reading_only() else "BEGIN IMMEDIATE")
+        if _reading_only():
+            connection.exec_driver_sql("BEGIN")
+            return
+        # Writers queue on the kernel's lock (storage/write_lock.py), then take SQLite's.
+        dbapi_connection = connection.connection.dbapi_connection
+        dbapi_connection.begin_write()
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            dbapi_connection.rollback()  # lets the write lock go
+            raise
 
 
 class WriteInReadOnlyView(RuntimeError):

@@ -38,21 +38,30 @@ from webapp.extensions import limiter
 from webapp.forms.answer import answer_form, describe
 from webapp.forms.numbers import json_body
 from webapp.forms.staff import choices
+from webapp.services.cases import response_by_id
 from webapp.services.content_library import service_scorecards
 from webapp.services.errors import WorkflowError
 from webapp.services.invitations import (
+    answers_of,
     find_invitation,
     invitation_by_session_key,
     mark_opened,
     questionnaires_of,
     record_consent,
+    response_id_of,
     responses_of,
     save_display,
     send_answers,
     session_key_for,
 )
 from webapp.services.plans import asked_for, parent_contact
-from webapp.services.questions import Step, first_unanswered, journey_steps, save_answer
+from webapp.services.questions import (
+    Step,
+    first_unanswered,
+    journey_steps,
+    save_answer,
+    upsert_answer,
+)
 from webapp.services.safety import alert_worker, crisis_lines, parent_message
 from webapp.storage.clock import utcnow
 from webapp.storage.database import begin_writing, reads_only, writes_late
@@ -132,7 +141,11 @@ class DisplayForm(FlaskForm):
 
 
 def current_invitation() -> Invitation | None:
-    return invitation_by_session_key(session.get(SESSION_KEY))
+    """The parent's link, read once per request (the view and the page's display options both
+    need it)."""
+    if "parent_invitation" not in g:
+        g.parent_invitation = invitation_by_session_key(session.get(SESSION_KEY))
+    return g.parent_invitation
 
 
 def parent_required(view):
@@ -150,6 +163,7 @@ def parent_required(view):
             return closed_page(invitation, submitted=True)
         if state in (InvitationState.REVOKED, InvitationState.EXPIRED):
             session.pop(SESSION_KEY, None)
+            g.pop("parent_invitation", None)
             return closed_page(invitation, submitted=False)
         return view(invitation, *args, **kwargs)
 
@@ -174,10 +188,10 @@ class AnswerSet:
         return sum(1 for item in self.asked if self.answers.get(item.id) == SKIP)
 
 
-def journey(invitation: Invitation) -> list[Step]:
+def journey(invitation: Invitation, answers: dict[str, dict[str, str]] | None = None) -> list[Step]:
     """Every page the parent is asked, across the questionnaires of the link, in order."""
-    responses = responses_of(invitation)
-    return journey_steps([(q, responses[q.id].answer_map) for q in questionnaires_of(invitation)])
+    answers = answers_of(invitation) if answers is None else answers
+    return journey_steps([(q, answers.get(q.id, {})) for q in questionnaires_of(invitation)])
 
 
 def closed_page(invitation: Invitation, *, submitted: bool):
@@ -190,9 +204,9 @@ def closed_page(invitation: Invitation, *, submitted: bool):
 
 
 def first_open_page(invitation: Invitation):
-    responses = responses_of(invitation)
+    answers = answers_of(invitation)
     for questionnaire in questionnaires_of(invitation):
-        missing = first_unanswered(questionnaire, responses[questionnaire.id].answer_map)
+        missing = first_unanswered(questionnaire, answers.get(questionnaire.id, {}))
         if missing is not None:
             return url_for("parent.question", questionnaire_id=questionnaire.id, item_id=missing.id)
     return url_for("parent.check")
@@ -253,7 +267,8 @@ def start(invitation: Invitation):
 def question(invitation: Invitation, questionnaire_id: str, item_id: str):
     if invitation.consent_at is None:
         return redirect(url_for("parent.start"))
-    steps = journey(invitation)
+    answers = answers_of(invitation)
+    steps = journey(invitation, answers)
     position = next(
         (
             n
@@ -266,7 +281,6 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         abort(404)
     step = steps[position]
     questionnaire, item = step.questionnaire, step.item
-    response = responses_of(invitation)[questionnaire.id]
     before = steps[position - 1] if position else None
     back = (
         url_for(
@@ -286,13 +300,13 @@ def question(invitation: Invitation, questionnaire_id: str, item_id: str):
         if not form.validate_on_submit():
             return render(form)  # with its errors: never stored
         value = form.answer_value()
-        save_answer(response, item.id, value, seq=_now_seq())
+        save_answer(responses_of(invitation)[questionnaire.id], item.id, value, seq=_now_seq())
         if _raise_alerts(invitation, questionnaire, item, value):
             return redirect(url_for("parent.help", next=_next_url(invitation, questionnaire, item)))
         if request.args.get("change"):
             return redirect(url_for("parent.check"))
         return redirect(_next_url(invitation, questionnaire, item))
-    saved = response.answer_map.get(item.id)
+    saved = answers.get(questionnaire.id, {}).get(item.id)
     shown = None if saved == SKIP else saved
     page = (*step.page_key, step.intro, back)
     # The form is built only when the page is rendered: a stored page needs none.
@@ -358,16 +372,18 @@ def save(invitation: Invitation):
     if isinstance(value, AnswerProblem):
         message = describe(value, asked[item_id], PARENT_MESSAGES)
         return jsonify(error=message, problem=value.kind), 400
-    response = responses_of(invitation)[questionnaire.id]
+    response_id = response_id_of(invitation, questionnaire.id)
     alert = bool(alerts_for_answer(questionnaire, item_id, value, service_scorecards()))
     begin_writing()  # everything above only read: hold the write lock for the save alone
     try:
-        saved = save_answer(response, item_id, value, seq=seq)
+        saved = upsert_answer(response_id, item_id, value, seq=seq)
     except WorkflowError as exc:
         return jsonify(error=str(exc)), 409
     if not saved:
         return jsonify(saved=False, reason="A newer answer is already saved."), 409
     if alert:
+        response = response_by_id(response_id)
+        assert response is not None  # its answer was saved just now
         alert_worker(response, item_id, value)
     return jsonify(saved=True, alert=alert, help=url_for("parent.help") if alert else None)
 
@@ -378,13 +394,13 @@ def save(invitation: Invitation):
 def check(invitation: Invitation):
     if invitation.consent_at is None:
         return redirect(url_for("parent.start"))
-    responses = responses_of(invitation)
-    steps = journey(invitation)
+    answers = answers_of(invitation)
+    steps = journey(invitation, answers)
     sections = [
         AnswerSet(
             q,
             [step.item for step in steps if step.questionnaire.id == q.id],
-            responses[q.id].answer_map,
+            answers.get(q.id, {}),
         )
         for q in questionnaires_of(invitation)
     ]
@@ -405,11 +421,11 @@ def check(invitation: Invitation):
 @bp.route("/done")
 @parent_required
 def done(invitation: Invitation):
-    responses = responses_of(invitation)
+    answers = answers_of(invitation)
     preferences = [
         asked
         for questionnaire in questionnaires_of(invitation)
-        for asked in asked_for(questionnaire, responses[questionnaire.id].answer_map)
+        for asked in asked_for(questionnaire, answers.get(questionnaire.id, {}))
     ]
     return render_template(
         "parent/done.html",

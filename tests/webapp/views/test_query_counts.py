@@ -112,3 +112,60 @@ def test_queries_per_page_do_not_grow_with_the_number_of_cases(app, world):
     assert many == few, {k: (few[k], many[k]) for k in few if few[k] != many[k]}
     over = {page: n for page, n in many.items() if n > BUDGET}
     assert not over, f"pages over the budget of {BUDGET} statements: {over}"
+
+
+# The parent's busiest requests, statement by statement (transaction control aside): a question
+# page reads the link and all its answers; an autosave reads the link, its response's id and the
+# active fitted scorecards, then writes the answer in ONE statement. Each questionnaire of the
+# link used to cost a query of its own, and the save a locked re-read and a separate lookup.
+LINK_QUESTIONNAIRES = [
+    builtin_library().get(q)
+    for q in ("reading-writing", "attention-organisation", "social-communication")
+]
+
+
+def sql_of(statements: list[str]) -> list[str]:
+    control = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+    return [s for s in statements if not s.lstrip().upper().startswith(control)]
+
+
+def test_a_question_page_and_an_autosave_make_a_fixed_few_statements(app, world):
+    from tests.pages import csrf_token, get_page
+    from tests.webapp.views.test_parent_journey import make_link, open_and_consent
+
+    with app.app_context():
+        from webapp.storage.records import Team
+
+        case = create_case(team=db.session.get(Team, world["team"]))
+        case_id = case.id
+    client = app.test_client()
+    first = open_and_consent(client, make_link(app, case_id, LINK_QUESTIONNAIRES))
+    token = csrf_token(get_page(client, first))
+    for n, item in enumerate(READING.items[:5]):  # some answers already saved
+        client.post(
+            "/p/answers",
+            json={"questionnaire": READING.id, "item": item.id, "value": item.option_values[0]}
+            | {"seq": n + 1},
+            headers={"X-CSRFToken": token},
+        )
+
+    with counting(app) as statements:
+        assert client.get(first).status_code == 200
+    page = sql_of(statements)
+    assert len(page) == 2, page
+    assert all(s.lstrip().upper().startswith("SELECT") for s in page), page
+
+    item = READING.items[6]
+    with counting(app) as statements:
+        saved = client.post(
+            "/p/answers",
+            json={"questionnaire": READING.id, "item": item.id, "value": item.option_values[0]}
+            | {"seq": 100},
+            headers={"X-CSRFToken": token},
+        )
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    save = sql_of(statements)
+    writes = [s for s in save if not s.lstrip().upper().startswith("SELECT")]
+    assert len(save) == 4, save
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("INSERT INTO ANSWER"), save
+    assert "ON CONFLICT" in writes[0].upper()
