@@ -165,8 +165,9 @@ def first_unanswered(questionnaire: Questionnaire, answers: dict[str, str]) -> I
 def save_answer(response: Response, item_id: str, value: str, seq: int | None = None) -> bool:
     """Upsert one answer of a response, and commit (see upsert_answer)."""
     # The id from the identity map: reading response.id would first reload an expired record.
-    (response_id,) = inspect(response).identity
-    return upsert_answer(response_id, item_id, value, seq)
+    identity: tuple | None = inspect(response).identity
+    assert identity is not None  # a stored response
+    return upsert_answer(int(identity[0]), item_id, value, seq)
 
 
 def upsert_answer(response_id: int, item_id: str, value: str, seq: int | None = None) -> bool:
