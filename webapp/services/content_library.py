@@ -8,7 +8,7 @@ import shutil
 from functools import cache
 from pathlib import Path
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 
 from models import Scorecard, builtin_scorecards, load_scorecard, load_scorecards
 from questionnaires import (
@@ -36,17 +36,6 @@ def _state(directory: Path) -> tuple:
 
 
 def _cached() -> tuple[Library, tuple[Scorecard, ...]]:
-    """The library and scorecards, checked against the imported files once per request (a
-    parent's page asks several times; the check reads the folders)."""
-    if has_request_context() and "content_library" in g:
-        return g.content_library
-    content = _load()
-    if has_request_context():
-        g.content_library = content
-    return content
-
-
-def _load() -> tuple[Library, tuple[Scorecard, ...]]:
     directory = imported_dir()
     cache = current_app.extensions.setdefault("content_library", {})
     state = _state(directory / "questionnaires") + _state(directory / "scorecards")
