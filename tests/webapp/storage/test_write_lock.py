@@ -82,13 +82,20 @@ def _hold_the_lock(path: str, held, seconds: float) -> None:
     time.sleep(seconds)  # then exits, and the kernel lets the lock go
 
 
-def test_a_writer_waits_for_another_process_and_goes_on_when_it_lets_go(sqlite_app):
-    path = str(sqlite_app.config["lock_path"])
+def holder(app, seconds: float):
+    """Another process that has taken the app's write lock and keeps it ``seconds``."""
     context = multiprocessing.get_context("spawn")
     held = context.Event()
-    other = context.Process(target=_hold_the_lock, args=(path, held, 1.0))
-    other.start()
+    process = context.Process(
+        target=_hold_the_lock, args=(str(app.config["lock_path"]), held, seconds)
+    )
+    process.start()
     assert held.wait(30)
+    return process
+
+
+def test_a_writer_waits_for_another_process_and_goes_on_when_it_lets_go(sqlite_app):
+    other = holder(sqlite_app, 1.0)
     began = time.monotonic()
     with sqlite_app.app_context():
         record_event("test.write")
@@ -100,12 +107,7 @@ def test_a_writer_waits_for_another_process_and_goes_on_when_it_lets_go(sqlite_a
 
 
 def test_a_killed_holder_cannot_keep_the_lock(sqlite_app):
-    path = str(sqlite_app.config["lock_path"])
-    context = multiprocessing.get_context("spawn")
-    held = context.Event()
-    crashed = context.Process(target=_hold_the_lock, args=(path, held, 600))
-    crashed.start()
-    assert held.wait(30)
+    crashed = holder(sqlite_app, 600)
     os.kill(crashed.pid, signal.SIGKILL)  # a worker that dies mid-write
     crashed.join()
     done = threading.Event()
