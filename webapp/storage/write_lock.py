@@ -64,6 +64,23 @@ _locks: dict[str, _FileLock] = {}
 _locks_guard = threading.Lock()
 
 
+def _start_afresh_after_fork() -> None:
+    """A forked child holds none of its parent's write locks: a thread of the parent may have
+    held one at the fork, and no thread of the child would ever let it go. Its copy of the
+    parent's lock file is closed, which leaves the parent's lock in place (a flock lasts while
+    any copy of its open file is open), and the child opens its own on first use."""
+    global _locks_guard
+    _locks_guard = threading.Lock()
+    for lock in _locks.values():
+        lock._threads = threading.Lock()
+        if lock._fd is not None:
+            os.close(lock._fd)
+            lock._fd = None
+
+
+os.register_at_fork(after_in_child=_start_afresh_after_fork)
+
+
 def lock_for(database: str) -> _FileLock | None:
     """The write lock of a SQLite database file (None for an in-memory database, which one
     connection owns alone)."""

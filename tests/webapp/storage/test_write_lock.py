@@ -148,3 +148,33 @@ def test_threads_of_one_process_take_turns_and_lose_nothing(sqlite_app):
 def test_an_in_memory_database_needs_no_lock():
     assert lock_for(":memory:") is None
     assert lock_for("") is None
+
+
+def _write_once(app_config: dict, done) -> None:
+    """In a forked child: one write through an app of its own on the same database."""
+    from webapp import create_app
+
+    with create_app(app_config).app_context():
+        record_event("test.write")
+        db.session.commit()
+    done.set()
+
+
+def test_a_child_forked_while_a_thread_writes_waits_for_the_parent_then_writes(sqlite_app):
+    """gunicorn forks its workers; a child must not inherit a lock that no thread of its own
+    holds (it would wait for ever), nor jump the parent's."""
+    lock = lock_for(sqlite_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    assert lock is not None
+    lock.acquire()  # this process is writing, as a thread of a worker might be at a fork
+    context = multiprocessing.get_context("fork")
+    done = context.Event()
+    config = {k: v for k, v in sqlite_app.config.items() if k.isupper()}
+    child = context.Process(target=_write_once, args=(config, done))
+    try:
+        child.start()
+        assert not done.wait(1.0), "the child wrote while the parent held the lock"
+    finally:
+        lock.release()
+    assert done.wait(20), "the child never wrote: it kept the lock it inherited"
+    child.join()
+    assert lock_is_free(sqlite_app.config["lock_path"])
