@@ -47,8 +47,9 @@ def open_tasks(case: Case) -> list[WorkerTask]:
 
 
 def worker_tasks(user: User) -> list[WorkerTask]:
-    """The open tasks on the worker's cases (those they opened) and meetings they booked, in
-    their team."""
+    """The open tasks on the worker's open cases (those they opened) and meetings they booked,
+    in their team. A closed case leaves the list with its tasks (they come back if it is
+    reopened)."""
     query = (
         select(WorkerTask)
         .join(Case, Case.id == WorkerTask.case_id)
@@ -56,6 +57,7 @@ def worker_tasks(user: User) -> list[WorkerTask]:
         .where(
             WorkerTask.done_at.is_(None),
             Case.team_id == user.team_id,
+            Case.closed_at.is_(None),
             or_(Case.created_by_id == user.id, Meeting.created_by_id == user.id),
         )
     )

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from screening import builtin_content
 from webapp.access.audit import record_event
-from webapp.access.security import case_for_team, role_required
+from webapp.access.security import case_for_team, closed_case_guard, role_required
 from webapp.forms.meetings import CloseTaskForm, MeetingForm, OutsideContactForm
 from webapp.services.contacts import (
     OUTSIDE_KINDS,
@@ -34,6 +34,11 @@ from webapp.services.tasks import close_task, is_overdue, task_of_case, worker_t
 
 bp = Blueprint("meetings", __name__)
 intake_only = role_required("intake")
+# A closed case's meetings and contact log can be read; nothing on it can be booked, recorded
+# or closed until it is reopened (the same rule as the case's other pages).
+bp.before_request(
+    closed_case_guard(read_only={"meetings.meeting", "meetings.contacts"}, back="intake.case")
+)
 
 
 @bp.route("/cases/<int:case_id>/meetings/new", methods=["GET", "POST"])

@@ -99,3 +99,35 @@ def test_bad_input_is_named_and_changes_nothing(app, client, world, data, messag
 
 def test_a_task_of_another_case_is_not_found(client, world):
     assert client.get(f"/cases/{world['case']}/tasks/{world['other']}/close").status_code == 404
+
+
+def test_a_closed_case_leaves_the_task_list_and_its_meetings_and_tasks_cannot_change(
+    app, client, world
+):
+    """Closing a case leaves its meetings and contact log readable; booking, recording a
+    contact and closing a task each send the worker back to the case with why."""
+    from webapp.services.lifecycle import close_case, reopen_case
+    from webapp.storage.records import Case
+
+    case_id = world["case"]
+    with app.app_context():
+        close_case(db.session.get(Case, case_id), "duplicate", None)
+    assert rows(get_page(client, "/tasks")) == []
+    for url in (
+        f"/cases/{case_id}/meetings/new",
+        f"/cases/{case_id}/tasks/{world['late']}/close",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].endswith(f"/cases/{case_id}"), url
+    log = get_page(client, f"/cases/{case_id}/contacts")  # reading still works
+    page = post_page(
+        client,
+        f"/cases/{case_id}/contacts",
+        {"csrf_token": csrf_token(log), "kind": "phone_call", "summary": "Called"},
+    )
+    assert "This referral is closed" in page.select_one("[data-banner=error]").get_text()
+    with app.app_context():
+        assert db.session.get(WorkerTask, world["late"]).done_at is None
+        reopen_case(db.session.get(Case, case_id))
+    assert set(rows(get_page(client, "/tasks"))) == {str(world["late"]), str(world["soon"])}
