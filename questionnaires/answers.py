@@ -40,6 +40,8 @@ def check_answer(item: Item, raw: object) -> str | AnswerProblem:
     """The stored form of ``raw`` as an answer to ``item``, or the problem with it."""
     if raw == SKIP:
         return SKIP
+    if isinstance(raw, str):
+        raw = raw.replace("\x00", "")  # no text means a NUL, and databases refuse them
     if not isinstance(raw, str) or not raw.strip():
         return AnswerProblem("missing")
     if item.options:

@@ -1,6 +1,7 @@
 """Bounds on input: bodies too big get 413 and a plain page; huge or odd numbers in addresses,
 searches and page numbers get 404 or the page, never a 500; JSON nested too deeply is refused
-by the autosave and the importer with a clear message, never a traceback."""
+by the autosave and the importer with a clear message, never a traceback; a NUL character in
+a form, an address or a typed answer is dropped, never stored or a 500."""
 
 from __future__ import annotations
 
@@ -122,3 +123,57 @@ def test_the_importer_refuses_deep_files_without_a_traceback(app, tmp_path, name
     assert result.exit_code == 1, result.output
     assert "nested more than 40 levels deep" in result.output
     assert "Traceback" not in result.output and result.exception.__class__ is SystemExit
+
+
+# A NUL character: no text means one, and PostgreSQL refuses it in a text column, so before
+# it was dropped a pasted NUL gave whoever pasted it a 500 there (and was stored on SQLite).
+def test_a_nul_in_a_staff_form_is_dropped_and_the_rest_is_kept(app, client, worker):
+    from webapp.extensions import db
+    from webapp.services.tasks import add_task
+    from webapp.storage.records import WorkerTask
+
+    with app.app_context():
+        task = add_task(worker["case"], "phone_parent", "Phone the parent.")
+        db.session.commit()
+        task_id = task.id
+    sign_in_as(client, worker["user"])
+    url = f"/cases/{worker['case']}/tasks/{task_id}/close"
+    page = get_page(client, url)
+    posted = client.post(
+        url,
+        data={"csrf_token": csrf_token(page), "outcome": "not_needed", "note": "Call\x00ed back"},
+    )
+    assert posted.status_code == 302, posted.get_data(as_text=True)[:300]
+    with app.app_context():
+        assert db.session.get(WorkerTask, task_id).note == "Called back"
+
+
+def test_a_nul_in_the_address_or_a_search_shows_the_page(client, worker):
+    sign_in_as(client, worker["user"])
+    assert client.get("/cases?page=%00&flag=%00").status_code == 200
+    page = get_page(client, "/cases")
+    posted = client.post("/cases", data={"csrf_token": csrf_token(page), "search": "Av\x00ery"})
+    assert posted.status_code == 302
+    assert "Avery Stone" in client.get("/cases").get_data(as_text=True)
+
+
+def test_a_nul_in_a_parents_typed_answer_is_dropped_by_page_and_autosave(app, client, worker):
+    from sqlalchemy import select
+
+    from tests.webapp.views.test_parent_answers import imported_item_types
+    from webapp.extensions import db
+    from webapp.storage.records import Response
+
+    questionnaire = imported_item_types(app)
+    url = open_and_consent(client, make_link(app, worker["case"], [questionnaire]))
+    token = csrf_token(get_page(client, url))
+    page_url = f"/p/questions/{questionnaire.id}/name-used"
+    posted = client.post(page_url, data={"csrf_token": token, "answer": "Ur\x00du"})
+    assert posted.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(select(Response)).one().answer_map["name-used"] == "Urdu"
+    body = {"questionnaire": questionnaire.id, "item": "name-used", "value": "Po\x00lish"}
+    saved = client.post("/p/answers", json=body | {"seq": 2**52}, headers={"X-CSRFToken": token})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalars(select(Response)).one().answer_map["name-used"] == "Polish"
