@@ -61,7 +61,7 @@ def plan_under_review(case: Case) -> Plan:
     return plan
 
 
-def answers_of(plan: Plan | None) -> dict[str, PlanReviewAnswer]:
+def review_answers_of(plan: Plan | None) -> dict[str, PlanReviewAnswer]:
     """Adjustment id -> the parent's answer at this plan version's review."""
     if plan is None:
         return {}
@@ -72,7 +72,7 @@ def answers_of(plan: Plan | None) -> dict[str, PlanReviewAnswer]:
 def review_questions(plan: Plan) -> list[ReviewQuestion]:
     """One question per adjustment on the plan, in the plan's order."""
     content = builtin_content()
-    answers = answers_of(plan)
+    answers = review_answers_of(plan)
     return [
         ReviewQuestion(
             adjustment_id=item.adjustment_id,
@@ -108,7 +108,7 @@ def did_not_help(case: Case) -> set[str]:
     """The adjustments the parent said did not help, at the agreed plan's review."""
     return {
         adj_id
-        for adj_id, row in answers_of(case.agreed_plan).items()
+        for adj_id, row in review_answers_of(case.agreed_plan).items()
         if row.answer == ReviewAnswer.DID_NOT_HELP
     }
 
@@ -141,7 +141,7 @@ def record_review_answers(
         raise WorkflowError("Select one of the answers for each adjustment.")
     if not given:
         raise WorkflowError("Select an answer for at least one adjustment.")
-    existing = answers_of(plan)
+    existing = review_answers_of(plan)
     now = utcnow()
     for adj_id, value in given.items():
         row = existing.get(adj_id)

@@ -95,9 +95,9 @@ from webapp.services.paper import PRINT_SIZES, paper_copy
 from webapp.services.plan_review_answers import (
     DID_NOT_HELP_MARK,
     answer_words,
-    answers_of,
     plan_under_review,
     record_review_answers,
+    review_answers_of,
     review_questions,
 )
 from webapp.services.plans import (
@@ -436,7 +436,7 @@ def plan(case_id: int):
         form=ConfirmForm(),
         ais_names=AIS_CATEGORY_NAMES,
         # The parent's answers at the agreed version's review, shown on a newer draft too.
-        review_answers=answers_of(case.agreed_plan),
+        review_answers=review_answers_of(case.agreed_plan),
         answer_words=answer_words(),
         did_not_help_mark=DID_NOT_HELP_MARK,
     )
