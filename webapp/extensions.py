@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_babel import Babel
 from flask_compress import Compress
-from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -12,6 +11,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from webapp.web.rate_limits import ViewLimiter
 
 # Named constraints, so migrations (batch mode on SQLite) can drop and alter them.
 NAMING_CONVENTION = {
@@ -33,4 +34,4 @@ babel = Babel()
 compress = Compress()
 csrf = CSRFProtect()
 login_manager = LoginManager()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = ViewLimiter(key_func=get_remote_address, default_limits=[])
