@@ -37,8 +37,7 @@ class ViewLimiter(Limiter):
         return frozenset(
             endpoint
             for endpoint, view in current_app.view_functions.items()
-            if get_qualified_name(view) in self._marked_for_limiting
-            or manager.has_hints(endpoint)
+            if get_qualified_name(view) in self._marked_for_limiting or manager.has_hints(endpoint)
         )
 
     def _check_request_limit(
