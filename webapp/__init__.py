@@ -18,6 +18,7 @@ from webapp.storage.database import (
     register_read_only_views,
 )
 from webapp.web.assets import init_assets
+from webapp.web.session_cookie import SessionCookie
 from webapp.web.templating import register_template_helpers
 
 
@@ -28,6 +29,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_url_path="/assets",
         instance_path=str(INSTANCE_DIR),
     )
+    app.session_interface = SessionCookie()
     try:
         app.config.update(load_config(overrides))
         _refuse_public_dev_server(app)

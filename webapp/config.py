@@ -132,8 +132,6 @@ def load_config(overrides: dict | None = None) -> dict:
             "invitation": int(os.environ.get("RETENTION_LINK_DAYS", "90")),
             "audit_event": int(os.environ.get("RETENTION_AUDIT_DAYS", str(7 * 365))),
         },
-        # hide_parameters keeps bound values (names, answers) out of logs and error messages.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "WTF_CSRF_TIME_LIMIT": None,
         # GOV.UK Notify (docs/deployment.md). Without a key, messages wait on the case page
         # for the worker to copy or print, marked "not sent by the service".
@@ -196,8 +194,19 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOCAL_SIGN_IN": _flag("LOCAL_SIGN_IN", default=True),
     }
     config.update(overrides or {})
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", engine_options(str(config["SQLALCHEMY_DATABASE_URI"]))
+    )
     check_config(config)
     return config
+
+
+def engine_options(database_uri: str) -> dict:
+    """hide_parameters keeps bound values (names, answers) out of logs and error messages.
+    A database server's pooled connection is pinged before it is used again, since the server
+    may have restarted or dropped it; a SQLite file's is not: nothing between can drop it, and
+    the ping was 1-2% of a parent's question page (bench/RESULTS.md)."""
+    return {"pool_pre_ping": not database_uri.startswith("sqlite:"), "hide_parameters": True}
 
 
 def check_config(config: dict) -> None:

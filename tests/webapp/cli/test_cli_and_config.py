@@ -201,3 +201,19 @@ def test_score_batch_scores_rows_and_reports_bad_ones(app, tmp_path):
     assert scored[0]["id"] == "R1"
     literacy = [key for key in scored[0] if key.startswith("literacy-expert")]
     assert literacy and any(scored[0][key] == "40" or scored[0][key] == "40.0" for key in literacy)
+
+
+def test_a_server_database_is_pinged_before_reuse_and_a_sqlite_file_is_not():
+    from webapp.config import load_config
+
+    def options(uri):
+        return load_config({"SQLALCHEMY_DATABASE_URI": uri})["SQLALCHEMY_ENGINE_OPTIONS"]
+
+    assert options("postgresql+psycopg://db.internal/screening") == {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+    }
+    assert options("sqlite:////var/lib/screening.sqlite") == {
+        "pool_pre_ping": False,
+        "hide_parameters": True,
+    }
