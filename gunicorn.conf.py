@@ -21,8 +21,8 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then, so a slow leak in any library cannot grow without bound.
-max_requests = 5000
-max_requests_jitter = 500
+max_requests = 25000
+max_requests_jitter = 2500
 # Each worker builds its own app after the fork: no database connection crosses a fork.
 preload_app = False
 # Trust no X-Forwarded-* header here: the app's TRUSTED_PROXY_HOPS (werkzeug's ProxyFix) is the

@@ -4,6 +4,7 @@ A version, once there, is never changed in place: a change is a new version."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from functools import cache
 from pathlib import Path
@@ -29,10 +30,20 @@ def imported_dir() -> Path:
 
 
 def _state(directory: Path) -> tuple:
-    """What the cache depends on: the imported files and when they last changed."""
-    if not directory.exists():
+    """What the cache depends on: the imported files and when they last changed. Read with
+    os.scandir, which lists and stats without pathlib's objects: this runs several times on
+    every parent's request."""
+    try:
+        with os.scandir(directory) as entries:
+            return tuple(
+                sorted(
+                    (entry.name, entry.stat().st_mtime_ns)
+                    for entry in entries
+                    if entry.name.endswith(".yaml") and not entry.name.startswith(".")
+                )
+            )
+    except FileNotFoundError:
         return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in directory.glob("*.yaml")))
 
 
 def _cached() -> tuple[Library, tuple[Scorecard, ...]]:
