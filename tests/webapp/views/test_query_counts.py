@@ -169,3 +169,59 @@ def test_a_question_page_and_an_autosave_make_a_fixed_few_statements(app, world)
     assert len(save) == 4, save
     assert len(writes) == 1 and writes[0].lstrip().upper().startswith("INSERT INTO ANSWER"), save
     assert "ON CONFLICT" in writes[0].upper()
+
+
+# The worker's task list: each plan review task says how many of the parent's answers are in.
+# Worked out task by task, that was a few statements for every review task on the list.
+def add_cases_with_tasks(app, team_id: int, worker_id: int, how_many: int) -> None:
+    """Cases of the worker's, each with an agreed plan due for review today (so a review task),
+    some of the parent's answers recorded, and two other tasks of other kinds."""
+    from datetime import timedelta
+
+    from webapp.services.plan_review_answers import record_review_answers
+    from webapp.services.plan_reviews import ask_for_plan_reviews
+    from webapp.services.plans import add_adjustment, propose_new_plan
+    from webapp.services.tasks import add_task
+    from webapp.storage.clock import utcnow
+    from webapp.storage.records import Team, User
+
+    with app.app_context():
+        team = db.session.get(Team, team_id)
+        worker = db.session.get(User, worker_id)
+        today = utcnow().date()
+        for n in range(how_many):
+            case = create_case(team=team, parent_name=f"Task Parent {n}")
+            case.created_by_id = worker.id
+            plan = propose_new_plan(case)
+            db.session.commit()
+            add_adjustment(plan, "text-reminders", "The parent asked for texts.")
+            agree_plan(plan, worker)
+            plan.review_date = today
+            late = add_task(case.id, "book_interpreter", f"Book an interpreter ({n}).")
+            late.due_on = today - timedelta(days=1)
+            add_task(case.id, "send_summary", f"Send the parent a summary ({n}).")
+            db.session.commit()
+            given = list({"text-reminders": "did_not_help", "offer-advocate": "helped"}.items())
+            if n % 3:  # none, one or two answers in
+                record_review_answers(case, plan.version, worker, dict(given[: n % 3]))
+        ask_for_plan_reviews()
+
+
+def test_the_task_list_makes_the_same_statements_however_many_review_tasks(app, world):
+    from tests.pages import get_page
+
+    client = app.test_client()
+    sign_in_as(client, world["sessions"]["intake"])
+
+    def measure_tasks(expected_reviews: int) -> int:
+        with counting(app) as statements:
+            page = get_page(client, "/tasks")
+        assert len(page.select("[data-testid=review-progress]")) == expected_reviews
+        return len(statements)
+
+    add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 3)
+    few = measure_tasks(3)
+    add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 3)
+    many = measure_tasks(6)
+    assert many == few, (few, many)
+    assert many <= BUDGET, many
