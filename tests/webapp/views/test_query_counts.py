@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from questionnaires import builtin_library
 from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
@@ -223,5 +223,38 @@ def test_the_task_list_makes_the_same_statements_however_many_review_tasks(app, 
     few = measure_tasks(3)
     add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 3)
     many = measure_tasks(6)
+    assert many == few, (few, many)
+    assert many <= BUDGET, many
+
+
+def test_the_case_page_makes_the_same_statements_however_many_tasks(app, world):
+    """The case page lists the case's open tasks with the same lines as the task list."""
+    from tests.pages import get_page
+    from webapp.services.plan_reviews import PLAN_REVIEW
+    from webapp.services.tasks import add_task
+    from webapp.storage.records import Case
+
+    add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 2)
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.parent_name == "Task Parent 1")).one()
+        case_id = case.id
+    client = app.test_client()
+    sign_in_as(client, world["sessions"]["intake"])
+
+    def measure_case(expected_tasks: int, expected_reviews: int) -> int:
+        with counting(app) as statements:
+            page = get_page(client, f"/cases/{case_id}")
+        assert len(page.select("[data-testid=tasks] li")) == expected_tasks
+        assert len(page.select("[data-testid=review-progress]")) == expected_reviews
+        return len(statements)
+
+    few = measure_case(3, 1)
+    with app.app_context():
+        # More tasks of each kind, a second review among them (an older one left open).
+        for n in range(3):
+            add_task(case_id, "book_interpreter", f"Book another interpreter ({n}).")
+        add_task(case_id, PLAN_REVIEW, "Review the communication plan again.")
+        db.session.commit()
+    many = measure_case(7, 2)
     assert many == few, (few, many)
     assert many <= BUDGET, many
