@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
 
 from webapp.access.audit import record_event
 from webapp.extensions import db
@@ -60,6 +61,8 @@ def worker_tasks(user: User) -> list[WorkerTask]:
             Case.closed_at.is_(None),
             or_(Case.created_by_id == user.id, Meeting.created_by_id == user.id),
         )
+        # The list names each task's parent: the case comes with the task, not one by one.
+        .options(contains_eager(WorkerTask.case))
     )
     return list(db.session.scalars(_by_due_date(query)))
 

@@ -98,6 +98,7 @@ from webapp.services.plan_review_answers import (
     plan_under_review,
     record_review_answers,
     review_answers_of,
+    review_progress_of_tasks,
     review_questions,
 )
 from webapp.services.plans import (
@@ -243,6 +244,7 @@ def new_case():
 def case(case_id: int):
     case = case_for_team(case_id)
     record_event("case.viewed", case_id=case.id, commit=True)
+    tasks = open_tasks(case)
     return render_template(
         "intake/case.html",
         timeline=timeline(case),
@@ -251,7 +253,8 @@ def case(case_id: int):
         now=utcnow(),
         form=ConfirmForm(),
         messages=case_messages(case),
-        tasks=open_tasks(case),
+        tasks=tasks,
+        review_progress=review_progress_of_tasks(tasks),
         contact_labels=CONTACT_LABELS,
         close_reasons=CLOSE_REASONS,
         history=answer_sets(case),

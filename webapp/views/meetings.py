@@ -28,8 +28,7 @@ from webapp.services.meetings import (
     meeting_tasks,
     plan_adjustments,
 )
-from webapp.services.plan_review_answers import review_progress
-from webapp.services.plan_reviews import PLAN_REVIEW
+from webapp.services.plan_review_answers import review_progress_of_tasks
 from webapp.services.tasks import close_task, is_overdue, task_of_case, worker_tasks
 
 bp = Blueprint("meetings", __name__)
@@ -100,15 +99,8 @@ def meeting(case_id: int, meeting_id: int):
 
 @bp.app_context_processor
 def _task_helpers() -> dict:
-    """Whether a task is overdue, and a plan review's answers so far, for every page that
-    lists tasks (the case page too)."""
-    return {
-        "task_overdue": lambda task: is_overdue(task, local_today()),
-        # A plan review task shows how many of the parent's answers are in.
-        "review_progress": lambda task: (
-            review_progress(task.case) if task.kind == PLAN_REVIEW else None
-        ),
-    }
+    """Whether a task is overdue, for every page that lists tasks (the case page too)."""
+    return {"task_overdue": lambda task: is_overdue(task, local_today())}
 
 
 @bp.route("/tasks")
@@ -116,7 +108,10 @@ def _task_helpers() -> dict:
 def tasks():
     """The worker's open tasks, soonest due first, overdue ones tagged."""
     record_event("tasks.viewed", commit=True)
-    return render_template("meetings/tasks.html", tasks=worker_tasks(current_user))
+    found = worker_tasks(current_user)
+    return render_template(
+        "meetings/tasks.html", tasks=found, review_progress=review_progress_of_tasks(found)
+    )
 
 
 @bp.route("/cases/<int:case_id>/tasks/<int:task_id>/close", methods=["GET", "POST"])
@@ -136,7 +131,13 @@ def close(case_id: int, task_id: int):
         else:
             flash("Task saved.", "success")
             return redirect(url_for("intake.case", case_id=case.id) + "#tasks")
-    return render_template("meetings/close_task.html", case=case, task=task, form=form)
+    return render_template(
+        "meetings/close_task.html",
+        case=case,
+        task=task,
+        form=form,
+        review_progress=review_progress_of_tasks([task]),
+    )
 
 
 @bp.route("/cases/<int:case_id>/contacts", methods=["GET", "POST"])

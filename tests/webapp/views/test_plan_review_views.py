@@ -154,6 +154,39 @@ def test_the_review_task_shows_how_many_answers_were_given_and_links_to_the_page
     assert "answered 1 of 5" in case_page.select_one("[data-testid=review-progress]").get_text()
 
 
+def test_each_review_task_shows_its_own_cases_answers(app, client, people):
+    """Two review tasks with different answers: each line has its own case's counts, on the
+    task list, the case page and the page closing the task (counted for all tasks at once)."""
+    with app.app_context():
+        worker = db.session.get_one(Case, people["case"]).created_by
+        second = create_case(team=worker.team, parent_name="Alex Parent")
+        second.created_by_id = worker.id
+        plan = propose_new_plan(second)
+        db.session.commit()
+        agree_plan(plan, worker)
+        plan.review_date = date.today()
+        db.session.commit()
+        ask_for_plan_reviews()
+        second_id, asked = second.id, len(plan.active_items)
+    sign_in_as(client, people["worker"])
+    answer(client, people["case"], {"answer-text-reminders": "did_not_help"})
+    answer(client, second_id, {"answer-offer-advocate": "helped"})
+
+    def words(page, case_id: int) -> str:
+        row = page.select_one(f"a[href='{review_url(case_id)}']").parent
+        return " ".join(row.select_one("[data-testid=review-progress]").get_text().split())
+
+    first_words = "The parent has answered 1 of 5 questions (1 did not help)."
+    second_words = f"The parent has answered 1 of {asked} questions."
+    tasks = get_page(client, "/tasks")
+    assert len(tasks.select("[data-testid=review-progress]")) == 2
+    assert words(tasks, people["case"]) == first_words
+    assert words(tasks, second_id) == second_words
+    assert words(get_page(client, f"/cases/{second_id}"), second_id) == second_words
+    close = tasks.select_one(f"a[href^='/cases/{second_id}/tasks/']")["href"]
+    assert words(get_page(client, close), second_id) == second_words
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from questionnaires import builtin_library
 from tests.factories import consent_to_refer, create_case, create_team, create_user, sign_in_as
@@ -169,3 +169,92 @@ def test_a_question_page_and_an_autosave_make_a_fixed_few_statements(app, world)
     assert len(save) == 4, save
     assert len(writes) == 1 and writes[0].lstrip().upper().startswith("INSERT INTO ANSWER"), save
     assert "ON CONFLICT" in writes[0].upper()
+
+
+# The worker's task list: each plan review task says how many of the parent's answers are in.
+# Worked out task by task, that was a few statements for every review task on the list.
+def add_cases_with_tasks(app, team_id: int, worker_id: int, how_many: int) -> None:
+    """Cases of the worker's, each with an agreed plan due for review today (so a review task),
+    some of the parent's answers recorded, and two other tasks of other kinds."""
+    from datetime import timedelta
+
+    from webapp.services.plan_review_answers import record_review_answers
+    from webapp.services.plan_reviews import ask_for_plan_reviews
+    from webapp.services.plans import add_adjustment, propose_new_plan
+    from webapp.services.tasks import add_task
+    from webapp.storage.clock import utcnow
+    from webapp.storage.records import Team, User
+
+    with app.app_context():
+        team = db.session.get(Team, team_id)
+        worker = db.session.get(User, worker_id)
+        today = utcnow().date()
+        for n in range(how_many):
+            case = create_case(team=team, parent_name=f"Task Parent {n}")
+            case.created_by_id = worker.id
+            plan = propose_new_plan(case)
+            db.session.commit()
+            add_adjustment(plan, "text-reminders", "The parent asked for texts.")
+            agree_plan(plan, worker)
+            plan.review_date = today
+            late = add_task(case.id, "book_interpreter", f"Book an interpreter ({n}).")
+            late.due_on = today - timedelta(days=1)
+            add_task(case.id, "send_summary", f"Send the parent a summary ({n}).")
+            db.session.commit()
+            given = list({"text-reminders": "did_not_help", "offer-advocate": "helped"}.items())
+            if n % 3:  # none, one or two answers in
+                record_review_answers(case, plan.version, worker, dict(given[: n % 3]))
+        ask_for_plan_reviews()
+
+
+def test_the_task_list_makes_the_same_statements_however_many_review_tasks(app, world):
+    from tests.pages import get_page
+
+    client = app.test_client()
+    sign_in_as(client, world["sessions"]["intake"])
+
+    def measure_tasks(expected_reviews: int) -> int:
+        with counting(app) as statements:
+            page = get_page(client, "/tasks")
+        assert len(page.select("[data-testid=review-progress]")) == expected_reviews
+        return len(statements)
+
+    add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 3)
+    few = measure_tasks(3)
+    add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 3)
+    many = measure_tasks(6)
+    assert many == few, (few, many)
+    assert many <= BUDGET, many
+
+
+def test_the_case_page_makes_the_same_statements_however_many_tasks(app, world):
+    """The case page lists the case's open tasks with the same lines as the task list."""
+    from tests.pages import get_page
+    from webapp.services.plan_reviews import PLAN_REVIEW
+    from webapp.services.tasks import add_task
+    from webapp.storage.records import Case
+
+    add_cases_with_tasks(app, world["team"], world["ids"]["intake"], 2)
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.parent_name == "Task Parent 1")).one()
+        case_id = case.id
+    client = app.test_client()
+    sign_in_as(client, world["sessions"]["intake"])
+
+    def measure_case(expected_tasks: int, expected_reviews: int) -> int:
+        with counting(app) as statements:
+            page = get_page(client, f"/cases/{case_id}")
+        assert len(page.select("[data-testid=tasks] li")) == expected_tasks
+        assert len(page.select("[data-testid=review-progress]")) == expected_reviews
+        return len(statements)
+
+    few = measure_case(3, 1)
+    with app.app_context():
+        # More tasks of each kind, a second review among them (an older one left open).
+        for n in range(3):
+            add_task(case_id, "book_interpreter", f"Book another interpreter ({n}).")
+        add_task(case_id, PLAN_REVIEW, "Review the communication plan again.")
+        db.session.commit()
+    many = measure_case(7, 2)
+    assert many == few, (few, many)
+    assert many <= BUDGET, many
