@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
 from webapp.forms.contact import ContactDetailsFields
-from webapp.forms.fields import at_most, text_area, text_input, trimmed
+from webapp.forms.fields import at_most, radios, text_area, text_input, trimmed
 from webapp.forms.personal_details import PersonalDetailsFields
 
 
@@ -41,3 +41,18 @@ def test_both_detail_forms_build_their_text_boxes_from_the_shared_fields():
         PersonalDetailsFields.nhs_number,
     ):
         assert field.kwargs["filters"] == [trimmed]
+
+
+class ChoiceForm(Form):
+    colour = radios("Colour", {"red": "Red", "blue": "Blue"}, "Select a colour")
+
+
+def test_radios_offer_their_choices_and_must_be_answered():
+    assert ChoiceForm(MultiDict({"colour": "blue"})).validate()
+    form = ChoiceForm(MultiDict())
+    assert not form.validate()
+    assert form.errors == {"colour": ["Select a colour"]}
+    assert [(c[0], c[1]) for c in form.colour.iter_choices()][:2] == [
+        ("red", "Red"),
+        ("blue", "Blue"),
+    ]
