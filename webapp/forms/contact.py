@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
-from wtforms import RadioField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import Email, InputRequired, ValidationError
 
+from webapp.forms.fields import at_most, text_area, text_input
 from webapp.storage.states import ContactMethod
 
 CONTACT_LABELS = {
@@ -23,10 +24,6 @@ CONTACT_LABELS = {
 }
 # Numbers are read as UK numbers unless they start with + and a country code.
 REGION = "GB"
-
-
-def _trimmed(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 MOBILE_TYPES = (
@@ -75,37 +72,25 @@ class ContactDetailsFields:
         choices=[SelectChoice(m, CONTACT_LABELS[m]) for m in ContactMethod],
         validators=[InputRequired("Select how the parent prefers to be contacted")],
     )
-    phone = StringField(
+    phone = text_input(
         "Phone number",
-        filters=[_trimmed],
-        widget=GovTextInput(),
+        at_most("Phone number", 40),
         description="Needed for phone calls and text messages. For example, 07400 123456.",
-        validators=[Length(max=40, message="Phone number must be 40 characters or fewer")],
     )
-    email = StringField(
-        "Email address",
-        filters=[_trimmed],
-        widget=GovTextInput(),
-        description="Needed for email.",
-        validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
+    email = text_input(
+        "Email address", at_most("Email address", 254), description="Needed for email."
     )
-    address = TextAreaField(
+    address = text_area(
         "Postal address",
-        filters=[_trimmed],
-        widget=GovTextArea(),
+        at_most("Address", 500),
         description="Needed for letters. Include the postcode.",
-        validators=[Length(max=500, message="Address must be 500 characters or fewer")],
     )
-    language = StringField(
+    language = text_input(
         "Parent's first language",
-        filters=[_trimmed],
-        widget=GovTextInput(),
+        InputRequired("Enter the parent's first language"),
+        at_most("First language", 80),
         description="For example, English, Polish or British Sign Language.",
         default="English",
-        validators=[
-            InputRequired("Enter the parent's first language"),
-            Length(max=80, message="First language must be 80 characters or fewer"),
-        ],
     )
 
     # No Optional() on these fields: it stops the whole chain, these checks included, so a

@@ -18,6 +18,7 @@ from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from webapp.forms.fields import at_most, radios, text_area
 from webapp.storage.states import MeetingWay, TaskOutcome
 
 WAY_CHOICES = [
@@ -31,8 +32,14 @@ TIME = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?", re.IGNORECASE)
 MAX_DAYS_AHEAD = 366
 
 
-def _trimmed(value):
-    return value.strip() if isinstance(value, str) else value
+def plan_departure_reason(description: str) -> TextAreaField:
+    """Asked only when what the worker is doing would depart from the plan: why go ahead
+    anyway. The same question wherever the plan can be departed from."""
+    return text_area(
+        "Why go ahead without following the plan?",
+        at_most("Reason", 1000),
+        description=description,
+    )
 
 
 def parse_time(text: str) -> time | None:
@@ -89,38 +96,21 @@ class MeetingForm(FlaskForm):
         choices=WAY_CHOICES,
         validators=[InputRequired("Select how you will meet")],
     )
-    place = TextAreaField(
+    place = text_area(
         "Where, or how to join",
-        widget=GovTextArea(),
+        at_most("Where", 500),
         description="The address for a meeting in person; the number or link otherwise.",
-        filters=[_trimmed],
-        validators=[Length(max=500, message="Where must be 500 characters or fewer")],
     )
-    attendees = TextAreaField(
-        "Who will attend",
-        widget=GovTextArea(),
-        filters=[_trimmed],
-        validators=[
-            DataRequired("Enter who will attend"),
-            Length(max=1000, message="Who will attend must be 1000 characters or fewer"),
-        ],
+    attendees = text_area(
+        "Who will attend", DataRequired("Enter who will attend"), at_most("Who will attend", 1000)
     )
-    purpose = TextAreaField(
+    purpose = text_area(
         "Purpose of the meeting",
-        widget=GovTextArea(),
-        filters=[_trimmed],
-        validators=[
-            DataRequired("Enter the purpose of the meeting"),
-            Length(max=1000, message="Purpose must be 1000 characters or fewer"),
-        ],
+        DataRequired("Enter the purpose of the meeting"),
+        at_most("Purpose", 1000),
     )
-    # Asked only when the invitation would depart from the plan: why go ahead anyway.
-    reason = TextAreaField(
-        "Why go ahead without following the plan?",
-        widget=GovTextArea(),
-        description="Or change the meeting, or record the contact the plan asks for first.",
-        filters=[_trimmed],
-        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
+    reason = plan_departure_reason(
+        "Or change the meeting, or record the contact the plan asks for first."
     )
     submit = SubmitField("Book the meeting", widget=GovSubmitInput())
 
@@ -152,14 +142,10 @@ class MeetingForm(FlaskForm):
 
 
 class CloseTaskForm(FlaskForm):
-    outcome = RadioField(
+    outcome = radios(
         "What happened?",
-        widget=GovRadioInput(),
-        choices=[
-            SelectChoice(TaskOutcome.DONE, "Done"),
-            SelectChoice(TaskOutcome.NOT_NEEDED, "Not needed"),
-        ],
-        validators=[InputRequired("Select done or not needed")],
+        {TaskOutcome.DONE: "Done", TaskOutcome.NOT_NEEDED: "Not needed"},
+        "Select done or not needed",
     )
     note = TextAreaField(
         "Note",
@@ -177,39 +163,22 @@ class CloseTaskForm(FlaskForm):
 class OutsideContactForm(FlaskForm):
     """A contact the worker made outside the service, checked against the plan."""
 
-    kind = RadioField(
+    kind = radios(
         "What was the contact?",
-        widget=GovRadioInput(),
-        choices=[
-            SelectChoice("call", "Phone call"),
-            SelectChoice("letter", "Letter"),
-            SelectChoice("email", "Email"),
-            SelectChoice("text", "Text message"),
-            SelectChoice("visit", "Visit or meeting in person"),
-        ],
-        validators=[InputRequired("Select what the contact was")],
+        {
+            "call": "Phone call",
+            "letter": "Letter",
+            "email": "Email",
+            "text": "Text message",
+            "visit": "Visit or meeting in person",
+        },
+        "Select what the contact was",
     )
-    format = RadioField(
+    format = radios(
         "What format was it in?",
-        widget=GovRadioInput(),
-        choices=[
-            SelectChoice("standard", "Standard"),
-            SelectChoice("easy_read", "Easy read"),
-            SelectChoice("large_print", "Large print"),
-        ],
-        validators=[InputRequired("Select the format")],
+        {"standard": "Standard", "easy_read": "Easy read", "large_print": "Large print"},
+        "Select the format",
     )
-    note = TextAreaField(
-        "What was it about?",
-        widget=GovTextArea(),
-        filters=[_trimmed],
-        validators=[Length(max=1000, message="What it was about must be 1000 characters or fewer")],
-    )
-    reason = TextAreaField(
-        "Why go ahead without following the plan?",
-        widget=GovTextArea(),
-        description="Or change the contact so it follows the plan.",
-        filters=[_trimmed],
-        validators=[Length(max=1000, message="Reason must be 1000 characters or fewer")],
-    )
+    note = text_area("What was it about?", at_most("What it was about", 1000))
+    reason = plan_departure_reason("Or change the contact so it follows the plan.")
     submit = SubmitField("Record the contact", widget=GovSubmitInput())

@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovTextInput
-from wtforms import Field, StringField
-from wtforms.validators import Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field
+from wtforms.validators import ValidationError
+
+from webapp.forms.fields import at_most, text_input
 
 NHS_NUMBER_MESSAGE = "Enter a valid NHS number, like 943 476 5919"
 NHS_NUMBER_LENGTH_MESSAGE = "NHS number must be 10 numbers"
@@ -69,10 +71,6 @@ class DateOfBirthField(Field):
             raise ValidationError(f"Date of birth must be after {OLDEST_BIRTH_YEAR}")
 
 
-def _trimmed(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 class PersonalDetailsFields:
     """Mixed into a FlaskForm: the optional details a referral summary carries."""
 
@@ -80,17 +78,13 @@ class PersonalDetailsFields:
         "Date of birth (optional)",
         description="For example, 27 3 1990.",
     )
-    gp_practice = StringField(
+    gp_practice = text_input(
         "GP practice (optional)",
-        filters=[_trimmed],
-        widget=GovTextInput(),
+        at_most("GP practice", 200),
         description="The name and town of the parent's GP surgery.",
-        validators=[Length(max=200, message="GP practice must be 200 characters or fewer")],
     )
-    nhs_number = StringField(
+    nhs_number = text_input(
         "NHS number (optional)",
-        filters=[_trimmed],
-        widget=GovTextInput(),
         description="A 10 digit number, like 943 476 5919. Leave it empty if not known.",
     )
 
