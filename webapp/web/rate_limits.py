@@ -1,11 +1,11 @@
 """Flask-Limiter, checked only where a limit can apply.
 
-Every limit this service sets is on its view (sign-in, the set-up and reset links, a parent's
-link). Flask-Limiter still works through its whole resolution on every other request, to find
-nothing: 6-8% of a parent's question page or answer save (bench/RESULTS.md). This limiter
-skips that work on the views no limit names, and checks everything, as Flask-Limiter does,
-once any limit is set beyond a view (a default, application or blueprint limit, in code or
-config)."""
+Every limit this service sets is on its view: sign-in, the council's sign-in callback, a staff
+set-up link and a parent's link. Flask-Limiter still works through its whole resolution on
+every other request, to find nothing: 6-8% of a parent's question page or answer save
+(bench/RESULTS.md). This limiter skips that work on the views no limit names, and checks
+everything, as Flask-Limiter does, once any limit is set beyond a view (a default, application
+or blueprint limit, in code or config)."""
 
 from __future__ import annotations
 
